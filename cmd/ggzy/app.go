@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"ggzy/internal/audit"
+	"ggzy/internal/auth"
+	"ggzy/internal/calendar"
+	"ggzy/internal/clock"
+	"ggzy/internal/db"
+	"ggzy/internal/gm"
+	"ggzy/internal/supervision"
+	"ggzy/internal/web"
+)
+
+// app is the object graph; only this package builds it.
+type app struct {
+	db    *db.DB
+	clock clock.Clock
+	log   *slog.Logger
+	keys  *gm.Keys
+	audit *audit.Log
+	auth  *auth.Service
+	trail *supervision.Trail
+	cal   *calendar.Calendar
+}
+
+// open connects, migrates and loads the platform keys from the data dir.
+func open(ctx context.Context, st storage, logger *slog.Logger) (*app, error) {
+	if err := os.MkdirAll(st.data, 0o750); err != nil {
+		return nil, fmt.Errorf("数据目录 %s: %w", st.data, err)
+	}
+	d, err := db.Open(ctx, st.db)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		logger.Info("database migrated", "applied", n)
+	}
+	keys, err := gm.LoadOrCreateKeys(filepath.Join(st.data))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	clk := clock.System{}
+	log := audit.New(clk, keys.NoteSigner, keys.VerifierKey)
+	return &app{
+		db: d, clock: clk, log: logger, keys: keys, audit: log,
+		auth:  auth.NewService(d, clk, log, keys.PII, auth.DefaultConfig),
+		trail: supervision.NewTrail(d, log),
+		cal:   calendar.Default(),
+	}, nil
+}
+
+func (a *app) close() { a.db.Close() }
+
+func (a *app) web(secure, trustProxy bool) (*web.Server, error) {
+	return web.New(web.Deps{DB: a.db, Clock: a.clock, Log: a.log, Auth: a.auth, Trail: a.trail, Audit: a.audit,
+		Calendar: a.cal, Version: version, SecureCookies: secure, TrustProxy: trustProxy})
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// errHelp ends a command after it printed its help.
+var errHelp = errors.New("help")
+
+func newFlags(name, summary string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "ggzy %s — %s\n\n选项:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	return nil
+}
+
+// env returns the environment variable or def.
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// storage holds the flags every command that touches data shares.
+type storage struct {
+	db, data string
+}
+
+func (s *storage) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.db, "db", env("GGZY_DB", "sqlite:./ggzy-data/ggzy.db"), "数据库地址：sqlite:路径 或 postgres://…（环境变量 GGZY_DB）")
+	fs.StringVar(&s.data, "data", env("GGZY_DATA", "./ggzy-data"), "数据目录：平台密钥、文件存储（环境变量 GGZY_DATA）")
+}
