@@ -183,4 +183,3 @@ func (s *Service) PurgeSessions(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", db.Micros(s.clock.Now()))
 	return err
 }
-

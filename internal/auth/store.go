@@ -14,9 +14,9 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // Personal data is sealed with the column's name as associated data, so a
 // value copied into another column does not open.
 var (
-	aadIDNumber  = []byte("users.id_number")
-	aadPhone     = []byte("users.phone")
-	aadOrgPhone  = []byte("organisations.contact_phone")
+	aadIDNumber = []byte("users.id_number")
+	aadPhone    = []byte("users.phone")
+	aadOrgPhone = []byte("organisations.contact_phone")
 )
 
 func (s *Service) seal(v string, aad []byte) []byte {

@@ -68,8 +68,8 @@ func (s *Server) apiCalendarPeriod(w http.ResponseWriter, r *http.Request) error
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"start": start, "days": days, "working_days": working,
-		"period_ends":    end.In(shanghai()).Format(time.RFC3339),
-		"earliest_end":   earliest.In(shanghai()).Format(time.RFC3339),
+		"period_ends":  end.In(shanghai()).Format(time.RFC3339),
+		"earliest_end": earliest.In(shanghai()).Format(time.RFC3339),
 		"explanation": "period_ends：期间届满时刻（末日24:00，不含），行为须早于此时刻；" +
 			"earliest_end：满足“不少于N日”的最早截止时刻。首日不计入，末日为节假日的顺延至其后第一个工作日（RULES C1–C3）。",
 	})

@@ -225,4 +225,3 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-

@@ -224,9 +224,11 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 	return v
 }
 
+// setSession sets the session cookie. Its lifetime is relative (Max-Age),
+// so a visitor's wrong clock cannot cut a session short or stretch it.
 func (s *Server) setSession(w http.ResponseWriter, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, Expires: expires})
+		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(expires.Sub(s.Clock.Now()).Seconds())})
 }
 
 func (s *Server) clearSession(w http.ResponseWriter) {

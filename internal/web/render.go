@@ -19,12 +19,12 @@ var assets embed.FS
 func shanghai() *time.Location { return clock.Shanghai }
 
 var funcs = template.FuncMap{
-	"time": func(t time.Time) string { return clock.Format(t) },
-	"roleLabel": func(r auth.Role) string { return r.Label() },
-	"kindLabel": func(k auth.OrgKind) string { return k.Label() },
-	"statusLabel": func(s auth.Status) string { return s.Label() },
+	"time":          func(t time.Time) string { return clock.Format(t) },
+	"roleLabel":     func(r auth.Role) string { return r.Label() },
+	"kindLabel":     func(k auth.OrgKind) string { return k.Label() },
+	"statusLabel":   func(s auth.Status) string { return s.Label() },
 	"industryLabel": func(i auth.Industry) string { return auth.Industries[i] },
-	"can": func(a auth.Actor, act string) bool { return auth.Can(a.Role, auth.Action(act)) },
+	"can":           func(a auth.Actor, act string) bool { return auth.Can(a.Role, auth.Action(act)) },
 	"hex": func(b []byte) string {
 		const digits = "0123456789abcdef"
 		var sb strings.Builder
