@@ -155,6 +155,7 @@ type User struct {
 	Status      Status    `json:"status"`
 	CreatedAt   time.Time `json:"created_at"`
 	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+	PrevLoginAt time.Time `json:"prev_login_at,omitzero"` // the sign-in before the current one
 }
 
 // Actor is whoever makes a request: the user, their organisation and where

@@ -256,9 +256,17 @@ func (s *Service) DecideOrg(ctx context.Context, a Actor, orgID int64, d Decisio
 		if d.Approve {
 			org.Status, action = Approved, "org.approve"
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organisations SET status = ?, status_reason = ?, decided_at = ?, decided_by = ?
-			WHERE id = ? AND status = 'pending'`, org.Status, org.StatusReason, db.Micros(org.DecidedAt), a.UserID, org.ID); err != nil {
+		res, err := tx.Exec(ctx, `UPDATE organisations SET status = ?, status_reason = ?, decided_at = ?, decided_by = ?
+			WHERE id = ? AND status = 'pending'`, org.Status, org.StatusReason, db.Micros(org.DecidedAt), a.UserID, org.ID)
+		if err != nil {
 			return err
+		}
+		// Someone else decided between our read and this update (PostgreSQL
+		// READ COMMITTED re-checks the WHERE after waiting for the row lock).
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errs.E(errs.Conflict, "该单位已由他人审核，不能重复审核")
 		}
 		if d.Approve {
 			if _, err := tx.Exec(ctx, "UPDATE users SET status = 'active' WHERE org_id = ? AND status = 'pending'", org.ID); err != nil {

@@ -100,7 +100,7 @@ func (s *Service) Login(ctx context.Context, ip, username, password string) (Ses
 		if a, err = s.actorOf(ctx, tx, id, ip); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ? WHERE id = ?",
+		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0, prev_login_at = last_login_at, last_login_at = ? WHERE id = ?",
 			db.Micros(now), id); err != nil {
 			return err
 		}

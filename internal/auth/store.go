@@ -140,15 +140,15 @@ func (s *Service) insertUser(ctx context.Context, tx *db.Tx, u User, hash string
 	return id, err
 }
 
-const userColumns = `id, org_id, username, display_name, role, id_number, phone, status, created_at, last_login_at`
+const userColumns = `id, org_id, username, display_name, role, id_number, phone, status, created_at, last_login_at, prev_login_at`
 
 func (s *Service) scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var idn, phone []byte
-	var created, last int64
-	err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.DisplayName, &u.Role, &idn, &phone, &u.Status, &created, &last)
+	var created, last, prev int64
+	err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.DisplayName, &u.Role, &idn, &phone, &u.Status, &created, &last, &prev)
 	u.IDNumber, u.Phone = s.open(idn, aadIDNumber), s.open(phone, aadPhone)
-	u.CreatedAt, u.LastLoginAt = db.Time(created), db.Time(last)
+	u.CreatedAt, u.LastLoginAt, u.PrevLoginAt = db.Time(created), db.Time(last), db.Time(prev)
 	return u, err
 }
 
