@@ -7,21 +7,20 @@ import "ggzy/internal/errs"
 type Action string
 
 const (
-	ReadCentres        Action = "centre.read"
-	CreateCentre       Action = "centre.create"
-	RegisterOrg        Action = "org.register"
-	ListOrgs           Action = "org.list"
-	ReadOrg            Action = "org.read"
-	DecideOrg          Action = "org.decide"
-	ReadSelf           Action = "me.read"
-	ListUsers          Action = "user.list"
-	CreateUser         Action = "user.create"
-	ManageTokens       Action = "token.manage"
-	ReadAudit          Action = "audit.read"
-	ProveAudit         Action = "audit.prove"
-	ReadCalendar       Action = "calendar.read"
-	ViewWorkbench      Action = "workbench.view"
-	ViewSupervisorDesk Action = "supervision.view"
+	ReadCentres   Action = "centre.read"
+	CreateCentre  Action = "centre.create"
+	RegisterOrg   Action = "org.register"
+	ListOrgs      Action = "org.list"
+	ReadOrg       Action = "org.read"
+	DecideOrg     Action = "org.decide"
+	ReadSelf      Action = "me.read"
+	ListUsers     Action = "user.list"
+	CreateUser    Action = "user.create"
+	ManageTokens  Action = "token.manage"
+	ReadAudit     Action = "audit.read"
+	ProveAudit    Action = "audit.prove"
+	ReadCalendar  Action = "calendar.read"
+	ViewWorkbench Action = "workbench.view"
 )
 
 var everyone = []Role{Anonymous, Tenderer, Agent, Bidder, Expert, Staff, Supervisor, Admin}
@@ -30,21 +29,20 @@ var signedIn = []Role{Tenderer, Agent, Bidder, Expert, Staff, Supervisor, Admin}
 // policy is the whole access table: an action not listed, or a role not
 // listed for it, is refused.
 var policy = map[Action][]Role{
-	ReadCentres:        everyone,
-	ReadCalendar:       everyone,
-	RegisterOrg:        {Anonymous}, // free self-service registration (RULES B2)
-	CreateCentre:       {Admin},
-	ListOrgs:           {Staff, Supervisor, Admin},
-	ReadOrg:            signedIn, // own organisation; staff/supervisor/admin within jurisdiction
-	DecideOrg:          {Staff, Admin},
-	ReadSelf:           signedIn,
-	ListUsers:          {Staff, Admin},
-	CreateUser:         {Admin},
-	ManageTokens:       {Tenderer, Agent, Bidder, Staff, Admin},
-	ReadAudit:          {Supervisor, Admin},
-	ProveAudit:         {Supervisor, Admin, Staff},
-	ViewWorkbench:      signedIn,
-	ViewSupervisorDesk: {Supervisor, Admin},
+	ReadCentres:   everyone,
+	ReadCalendar:  everyone,
+	RegisterOrg:   {Anonymous}, // free self-service registration (RULES B2)
+	CreateCentre:  {Admin},
+	ListOrgs:      {Staff, Supervisor, Admin},
+	ReadOrg:       signedIn, // own organisation; staff/supervisor/admin within jurisdiction
+	DecideOrg:     {Staff, Admin},
+	ReadSelf:      signedIn,
+	ListUsers:     {Staff, Admin},
+	CreateUser:    {Admin},
+	ManageTokens:  {Tenderer, Agent, Bidder, Staff, Admin},
+	ReadAudit:     {Supervisor, Admin},
+	ProveAudit:    {Supervisor, Admin, Staff},
+	ViewWorkbench: signedIn,
 }
 
 // Can reports whether role r may perform a.

@@ -7,6 +7,7 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -69,7 +70,8 @@ func New(t testing.TB) *Env {
 	cfg.PasswordHasher = FastArgon2
 	e.Auth = auth.NewService(e.DB, e.Clock, e.Audit, e.Keys.PII, cfg)
 	e.Trail = supervision.NewTrail(e.DB, e.Audit)
-	e.Web, err = web.New(web.Deps{DB: e.DB, Clock: e.Clock, Auth: e.Auth, Trail: e.Trail, Audit: e.Audit,
+	// Request logs would drown test output; failures carry the request id.
+	e.Web, err = web.New(web.Deps{DB: e.DB, Clock: e.Clock, Log: slog.New(slog.DiscardHandler), Auth: e.Auth, Trail: e.Trail, Audit: e.Audit,
 		Calendar: calendar.Default(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -80,12 +81,16 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 			return errs.E(errs.Invalid, "请求体为空")
 		case errors.As(err, &tooBig):
 			return errs.E(errs.Invalid, "请求体过大（上限 1 MB）")
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return errs.E(errs.Invalid, "请求体须为一个 JSON 对象")
 		case errors.As(err, &typeErr):
 			var f errs.Fields
-			f.Add(typeErr.Field, "字段类型不正确，应为 %s", typeErr.Type.String())
+			f.Add(typeErr.Field, "字段类型不正确，应为%s", jsonKind(typeErr.Type.Kind()))
 			return f.Err()
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return errs.E(errs.Invalid, "请求体含有未知字段：%s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &errs.Error{Code: errs.Invalid, Message: "请求体含有未知字段：" + name,
+				Fields: []errs.FieldError{{Field: name, Message: "本接口没有这个字段"}}}
 		}
 		return errs.E(errs.Invalid, "请求体不是有效的 JSON")
 	}
@@ -93,6 +98,24 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return errs.E(errs.Invalid, "请求体只能包含一个 JSON 对象")
 	}
 	return nil
+}
+
+// jsonKind names a JSON type in Chinese, so errors do not show Go types.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "字符串"
+	case reflect.Bool:
+		return "布尔值（true/false）"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "整数"
+	case reflect.Float32, reflect.Float64:
+		return "数字"
+	case reflect.Slice, reflect.Array:
+		return "数组"
+	}
+	return "对象"
 }
 
 // pathID reads a positive integer path parameter.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -162,8 +163,9 @@ func unsafeMethod(m string) bool {
 
 // identify finds out who is asking (API token, session cookie, or nobody)
 // and enforces CSRF on every state-changing request that a browser could
-// forge: anything carrying our cookies. Bearer-token calls are exempt;
-// they carry no ambient credentials.
+// forge: every page form, and API calls carrying a live session or the
+// anonymous CSRF cookie. Bearer-token calls are exempt; they carry no
+// ambient credentials.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip := s.clientIP(r)
@@ -180,7 +182,6 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			return
 		}
 		var expected string
-		hasCookies := len(r.Cookies()) > 0
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			a, csrf, err := s.Auth.SessionActor(ctx, c.Value, ip)
 			if err == nil {
@@ -191,9 +192,20 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			}
 		}
 		if expected == "" {
-			expected = s.anonymousCSRF(w, r)
+			if isAPI(r) {
+				// The API does not hand out the anonymous cookie: an API
+				// client could not learn its value from the API, so its
+				// next unsafe call (a second sign-in attempt, a
+				// registration) would fail the check below.
+				expected = anonymousToken(r)
+			} else {
+				expected = s.anonymousCSRF(w, r)
+			}
 		}
-		if unsafeMethod(r.Method) && (hasCookies || !isAPI(r)) {
+		// Pages always check. API calls are checked when they carry a
+		// credential a browser adds by itself: a live session or the
+		// sign-in forms' CSRF cookie. A call with neither acts for nobody.
+		if unsafeMethod(r.Method) && (expected != "" || !isAPI(r)) {
 			given := r.Header.Get(csrfHeader)
 			if given == "" && !isAPI(r) {
 				r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -213,8 +225,8 @@ func (s *Server) identify(next http.Handler) http.Handler {
 // anonymousCSRF is the double-submit token for visitors without a session
 // (sign-in and registration forms).
 func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
-		return c.Value
+	if v := anonymousToken(r); v != "" {
+		return v
 	}
 	b := make([]byte, 24)
 	rand.Read(b)
@@ -222,6 +234,15 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true,
 		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return v
+}
+
+// anonymousToken is the visitor's double-submit token, or "" if it has
+// none (or a malformed one).
+func anonymousToken(r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
+		return c.Value
+	}
+	return ""
 }
 
 // setSession sets the session cookie. Its lifetime is relative (Max-Age),
@@ -248,7 +269,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if p.Code == errs.Unauthenticated && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	s.renderStatus(w, r, p.Status, "error", map[string]any{"Problem": p})
