@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
 	"ggzy/internal/centre"
+	"ggzy/internal/db"
 	"ggzy/internal/errs"
+	"ggzy/internal/gm"
 )
 
 func runMigrate(ctx context.Context, args []string, out io.Writer) error {
@@ -48,23 +52,27 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	a, err := open(ctx, st, newLogger("text"))
+	// Verification only reads: it must not create, migrate or key a
+	// database, or a wrong --db would "verify" an empty new one.
+	d, err := openExisting(ctx, st.db)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer d.Close()
 	vkey := *key
 	if vkey == "" {
-		vkey = a.keys.VerifierKey
+		if vkey, err = trustedKey(ctx, st.data, d, out); err != nil {
+			return err
+		}
 	}
-	if reg, err := audit.RegisteredKey(ctx, a.db); err == nil && reg != vkey && *key == "" {
-		fmt.Fprintf(out, "注意：数据库登记的公钥与数据目录中的不同，以数据目录为准\n")
-	}
-	rep, err := audit.Verify(ctx, a.db, vkey)
+	rep, err := audit.Verify(ctx, d, vkey)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "审计事件 %d 条，签名检查点 %d 个\n", rep.Events, rep.Checkpoints)
+	if rep.Events == 0 {
+		return errors.New("审计日志为空：请确认 --db 指向正在使用的数据库")
+	}
 	if !rep.OK {
 		return fmt.Errorf("校验失败：第一个问题在事件 #%d：%s", rep.FirstBad, rep.Problem)
 	}
@@ -166,4 +174,36 @@ func describe(err error) error {
 		fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(f.Field, "_", "-"), f.Message)
 	}
 	return errors.New(b.String())
+}
+
+// openExisting opens a database that must already exist, without migrating.
+func openExisting(ctx context.Context, url string) (*db.DB, error) {
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok && path != "" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("数据库文件 %s 不存在", path)
+		}
+	}
+	return db.Open(ctx, url)
+}
+
+// trustedKey is the checkpoint verifier key: the platform key in the data
+// directory if there is one, else the key the database registered (which
+// still finds any tampering that does not also forge signatures).
+func trustedKey(ctx context.Context, dataDir string, d *db.DB, out io.Writer) (string, error) {
+	if _, err := os.Stat(filepath.Join(dataDir, "keys", gm.PlatformKeyFile)); err == nil {
+		keys, err := gm.LoadOrCreateKeys(dataDir)
+		if err != nil {
+			return "", err
+		}
+		if reg, err := audit.RegisteredKey(ctx, d); err == nil && reg != keys.VerifierKey {
+			fmt.Fprintln(out, "注意：数据库登记的公钥与数据目录中的不同，以数据目录为准")
+		}
+		return keys.VerifierKey, nil
+	}
+	reg, err := audit.RegisteredKey(ctx, d)
+	if err != nil {
+		return "", fmt.Errorf("数据目录 %s 中没有平台密钥，数据库也未登记验证公钥；请用 --key 给出可信的验证公钥", dataDir)
+	}
+	fmt.Fprintln(out, "注意：数据目录中没有平台密钥，使用数据库登记的验证公钥；如需防范伪造签名，请用 --key 给出可信公钥")
+	return reg, nil
 }

@@ -382,3 +382,33 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerify measures `ggzy audit verify` throughput over a log of
+// 10,000 events with a checkpoint every 1,000.
+func BenchmarkVerify(b *testing.B) {
+	ctx := context.Background()
+	d := dbtest.Open(b)
+	l, clk := newLog(b)
+	for i := 0; i < 10000; i++ {
+		clk.Advance(time.Millisecond)
+		if err := d.Transact(ctx, func(tx *db.Tx) error {
+			_, err := l.Append(ctx, tx, sample(i))
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if i%1000 == 999 {
+			if _, err := l.Checkpoint(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := Verify(ctx, d, l.VerifierKey())
+		if err != nil || !rep.OK {
+			b.Fatalf("verify: %+v %v", rep, err)
+		}
+	}
+	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "events/s")
+}

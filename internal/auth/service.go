@@ -102,7 +102,7 @@ func (r *Registration) normalise() {
 	r.LegalRep = strings.TrimSpace(r.LegalRep)
 	r.ContactName = strings.TrimSpace(r.ContactName)
 	r.ContactPhone = strings.TrimSpace(r.ContactPhone)
-	r.Username = strings.TrimSpace(r.Username)
+	r.Username = normaliseUsername(r.Username)
 	r.DisplayName = strings.TrimSpace(r.DisplayName)
 	r.IDNumber = strings.ToUpper(strings.TrimSpace(r.IDNumber))
 	r.Phone = strings.TrimSpace(r.Phone)
@@ -158,6 +158,10 @@ func (s *Service) validatePerson(f *errs.Fields, username, display, idNumber, ph
 		}
 	}
 }
+
+// normaliseUsername makes usernames case-insensitive: "Bidder1" and
+// "bidder1" are the same account, so nobody can register a look-alike.
+func normaliseUsername(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
 
 func validUsername(u string) bool {
 	if len(u) < 3 || len(u) > 32 || !(u[0] >= 'a' && u[0] <= 'z' || u[0] >= 'A' && u[0] <= 'Z') {
@@ -407,7 +411,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, n NewUser) (User, err
 	if err := a.Authorize(CreateUser); err != nil {
 		return User{}, err
 	}
-	n.Username = strings.TrimSpace(n.Username)
+	n.Username = normaliseUsername(n.Username)
 	n.DisplayName = strings.TrimSpace(n.DisplayName)
 	n.IDNumber = strings.ToUpper(strings.TrimSpace(n.IDNumber))
 	n.Phone = strings.TrimSpace(n.Phone)

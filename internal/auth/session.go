@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"strings"
 	"time"
 
 	"ggzy/internal/clock"
@@ -59,7 +58,7 @@ func badCredentials() error { return errs.E(errs.Unauthenticated, "用户名或�
 // Login checks a password and opens a session. Repeated failures lock the
 // account for a while; too many attempts from one address are throttled.
 func (s *Service) Login(ctx context.Context, ip, username, password string) (Session, Actor, error) {
-	username = strings.TrimSpace(username)
+	username = normaliseUsername(username)
 	var f errs.Fields
 	f.Required("username", "用户名", username)
 	f.Required("password", "密码", password)
@@ -120,14 +119,20 @@ func (s *Service) Login(ctx context.Context, ip, username, password string) (Ses
 func (s *Service) loginFailed(ctx context.Context, id int64, username, ip string, failures int) error {
 	locked := false
 	err := s.db.Transact(ctx, func(tx *db.Tx) error {
-		var until int64
-		if failures >= s.cfg.MaxFailures {
-			until = db.Micros(s.clock.Now().Add(s.cfg.LockFor))
-			locked = true
-		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-			failures%s.cfg.MaxFailures, until, id); err != nil {
+		// Count in the database, not from the value read before the password
+		// check: parallel wrong guesses must each count, or the lock-out is
+		// bypassed by sending them at once.
+		if err := tx.QueryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
+			id).Scan(&failures); err != nil {
 			return err
+		}
+		locked = failures >= s.cfg.MaxFailures
+		if locked {
+			until := db.Micros(s.clock.Now().Add(s.cfg.LockFor))
+			if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+				until, id); err != nil {
+				return err
+			}
 		}
 		action := "user.login_failed"
 		if locked {
@@ -179,7 +184,28 @@ func (s *Service) Logout(ctx context.Context, a Actor, token string) error {
 }
 
 // PurgeSessions deletes expired sessions; serve runs it now and then.
+// It also forgets sign-in attempts older than the throttling window, so the
+// per-address table does not grow without bound.
 func (s *Service) PurgeSessions(ctx context.Context) error {
+	s.forgetAttempts()
 	_, err := s.db.Exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", db.Micros(s.clock.Now()))
 	return err
+}
+
+func (s *Service) forgetAttempts() {
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ip, ts := range s.attempts {
+		if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= s.cfg.IPWindow {
+			delete(s.attempts, ip)
+		}
+	}
+}
+
+// trackedAddresses reports how many addresses the throttle remembers.
+func (s *Service) trackedAddresses() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.attempts)
 }

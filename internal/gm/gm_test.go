@@ -196,7 +196,7 @@ func TestLoadOrCreateKeys(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("keys dir mode %v %v", st.Mode(), err)
 	}
-	for _, f := range []string{platformKeyFile, piiKeyFile} {
+	for _, f := range []string{PlatformKeyFile, piiKeyFile} {
 		st, err := os.Stat(filepath.Join(dir, "keys", f))
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Fatalf("%s mode %v %v", f, st.Mode(), err)

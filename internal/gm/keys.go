@@ -20,7 +20,7 @@ const NoteName = "ggzy"
 
 // Key file names inside <dir>/keys.
 const (
-	platformKeyFile = "platform-sm2.pem" // PKCS#8 SM2 signing key
+	PlatformKeyFile = "platform-sm2.pem" // PKCS#8 SM2 signing key
 	piiKeyFile      = "pii-master.pem"   // 32-byte master key for Box
 	pemPII          = "GGZY PII MASTER KEY"
 	piiKeyLen       = 32
@@ -48,7 +48,7 @@ func LoadOrCreateKeys(dir string) (*Keys, error) {
 	if err := os.MkdirAll(kd, 0o700); err != nil {
 		return nil, fmt.Errorf("创建密钥目录: %w", err)
 	}
-	platPEM, err := loadOrCreate(filepath.Join(kd, platformKeyFile), func() ([]byte, error) {
+	platPEM, err := loadOrCreate(filepath.Join(kd, PlatformKeyFile), func() ([]byte, error) {
 		k, err := GenerateKey()
 		if err != nil {
 			return nil, err
@@ -60,7 +60,7 @@ func LoadOrCreateKeys(dir string) (*Keys, error) {
 	}
 	plat, err := ParsePrivateKeyPEM(platPEM)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", platformKeyFile, err)
+		return nil, fmt.Errorf("%s: %w", PlatformKeyFile, err)
 	}
 	piiPEM, err := loadOrCreate(filepath.Join(kd, piiKeyFile), func() ([]byte, error) {
 		b := make([]byte, piiKeyLen)
