@@ -9,11 +9,18 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/blob"
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/gm"
+	"ggzy/internal/guide"
+	"ggzy/internal/notice"
+	"ggzy/internal/platform"
+	"ggzy/internal/portal"
 	"ggzy/internal/supervision"
+	"ggzy/internal/tender"
+	"ggzy/internal/venue"
 	"ggzy/internal/web"
 )
 
@@ -27,6 +34,13 @@ type app struct {
 	auth  *auth.Service
 	trail *supervision.Trail
 	cal   *calendar.Calendar
+	base  platform.Base
+
+	guide  *guide.Service
+	tender *tender.Service
+	notice *notice.Service
+	venue  *venue.Service
+	portal *portal.Service
 }
 
 // open connects, migrates and loads the platform keys from the data dir.
@@ -49,21 +63,39 @@ func open(ctx context.Context, st storage, logger *slog.Logger) (*app, error) {
 		d.Close()
 		return nil, err
 	}
-	clk := clock.System{}
+	blobs, err := blob.NewDisk(filepath.Join(st.data, "blobs"))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return build(d, clock.System{}, logger, keys, blobs), nil
+}
+
+// build wires the services over an open database; demo uses it again with
+// a clock of its own.
+func build(d *db.DB, clk clock.Clock, logger *slog.Logger, keys *gm.Keys, blobs blob.Store) *app {
 	log := audit.New(clk, keys.NoteSigner, keys.VerifierKey)
-	return &app{
-		db: d, clock: clk, log: logger, keys: keys, audit: log,
+	base := platform.Base{DB: d, Clock: clk, Audit: log, Calendar: calendar.Default(), Blobs: blobs, Keys: keys}
+	a := &app{
+		db: d, clock: clk, log: logger, keys: keys, audit: log, base: base,
 		auth:  auth.NewService(d, clk, log, keys.PII, auth.DefaultConfig),
 		trail: supervision.NewTrail(d, log),
-		cal:   calendar.Default(),
-	}, nil
+		cal:   base.Calendar,
+	}
+	a.guide = guide.New(base)
+	a.tender = tender.New(base)
+	a.notice = notice.New(base, a.tender)
+	a.venue = venue.New(base)
+	a.portal = portal.New(base)
+	return a
 }
 
 func (a *app) close() { a.db.Close() }
 
 func (a *app) web(secure, trustProxy bool) (*web.Server, error) {
 	return web.New(web.Deps{DB: a.db, Clock: a.clock, Log: a.log, Auth: a.auth, Trail: a.trail, Audit: a.audit,
-		Calendar: a.cal, Version: version, SecureCookies: secure, TrustProxy: trustProxy})
+		Calendar: a.cal, Guide: a.guide, Tender: a.tender, Notice: a.notice, Venue: a.venue, Portal: a.portal,
+		Version: version, SecureCookies: secure, TrustProxy: trustProxy})
 }
 
 func newLogger(format string) *slog.Logger {

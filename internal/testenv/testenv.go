@@ -16,13 +16,20 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/blob"
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/db/dbtest"
 	"ggzy/internal/gm"
+	"ggzy/internal/guide"
 	"ggzy/internal/ident"
+	"ggzy/internal/notice"
+	"ggzy/internal/platform"
+	"ggzy/internal/portal"
 	"ggzy/internal/supervision"
+	"ggzy/internal/tender"
+	"ggzy/internal/venue"
 	"ggzy/internal/web"
 )
 
@@ -42,6 +49,13 @@ type Env struct {
 	Audit   *audit.Log
 	Auth    *auth.Service
 	Trail   *supervision.Trail
+	Base    platform.Base
+	Blobs   *blob.Disk
+	Guide   *guide.Service
+	Tender  *tender.Service
+	Notice  *notice.Service
+	Venue   *venue.Service
+	Portal  *portal.Service
 	Web     *web.Server
 	HTTP    *httptest.Server
 	DataDir string
@@ -70,9 +84,19 @@ func New(t testing.TB) *Env {
 	cfg.PasswordHasher = FastArgon2
 	e.Auth = auth.NewService(e.DB, e.Clock, e.Audit, e.Keys.PII, cfg)
 	e.Trail = supervision.NewTrail(e.DB, e.Audit)
+	if e.Blobs, err = blob.NewDisk(e.DataDir + "/blobs"); err != nil {
+		t.Fatal(err)
+	}
+	e.Base = platform.Base{DB: e.DB, Clock: e.Clock, Audit: e.Audit, Calendar: calendar.Default(), Blobs: e.Blobs, Keys: e.Keys}
+	e.Guide = guide.New(e.Base)
+	e.Tender = tender.New(e.Base)
+	e.Notice = notice.New(e.Base, e.Tender)
+	e.Venue = venue.New(e.Base)
+	e.Portal = portal.New(e.Base)
 	// Request logs would drown test output; failures carry the request id.
 	e.Web, err = web.New(web.Deps{DB: e.DB, Clock: e.Clock, Log: slog.New(slog.DiscardHandler), Auth: e.Auth, Trail: e.Trail, Audit: e.Audit,
-		Calendar: calendar.Default(), Version: "test"})
+		Calendar: e.Base.Calendar, Guide: e.Guide, Tender: e.Tender, Notice: e.Notice, Venue: e.Venue, Portal: e.Portal,
+		Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,18 @@ type route struct {
 // Routes exposes the API table for tests and documentation.
 func (s *Server) Routes() []route { return s.routes }
 
+// apiRoutes gathers every area's routes; each area keeps its own table in
+// its own file (api_<area>.go) and its OpenAPI paths in openapi/<area>.json.
 func (s *Server) apiRoutes() []route {
+	var all []route
+	for _, area := range [][]route{s.identityRoutes(), s.guideRoutes(), s.tenderRoutes(), s.noticeRoutes(),
+		s.venueRoutes(), s.portalRoutes()} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+func (s *Server) identityRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", auth.ReadCentres, "本接口的 OpenAPI 3 描述", s.apiOpenAPI},
 		{"GET", "/api/v1/time", auth.ReadCalendar, "服务器标准时间", s.apiTime},

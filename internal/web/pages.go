@@ -38,6 +38,11 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /workbench/tokens/{id}/revoke", s.page(s.tokenRevoke))
 	mux.Handle("GET /workbench/audit", s.page(s.auditPage))
 	mux.Handle("GET /workbench/audit/{seq}", s.page(s.auditEventPage))
+	s.guidePages(mux)
+	s.tenderPages(mux)
+	s.noticePages(mux)
+	s.venuePages(mux)
+	s.portalPages(mux)
 }
 
 // requireSignIn sends anonymous visitors to the sign-in page.
@@ -175,6 +180,10 @@ func workbenchCards(a auth.Actor) []card {
 	if auth.Can(a.Role, auth.ManageTokens) {
 		cs = append(cs, card{"API 令牌", "为本单位的投标工具、对接系统签发和吊销 API 令牌", "/workbench/tokens"})
 	}
+	cs = append(cs, guideCards(a)...)
+	cs = append(cs, tenderCards(a)...)
+	cs = append(cs, noticeCards(a)...)
+	cs = append(cs, venueCards(a)...)
 	cs = append(cs, card{"本单位信息", "查看本单位登记信息与审核状态", "/workbench/organisations/" + strconv.FormatInt(a.OrgID, 10)})
 	return cs
 }

@@ -14,7 +14,12 @@ import (
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/guide"
+	"ggzy/internal/notice"
+	"ggzy/internal/portal"
 	"ggzy/internal/supervision"
+	"ggzy/internal/tender"
+	"ggzy/internal/venue"
 )
 
 // Deps are the services the web layer calls; cmd/ggzy builds them.
@@ -26,6 +31,11 @@ type Deps struct {
 	Trail    *supervision.Trail
 	Audit    *audit.Log
 	Calendar *calendar.Calendar
+	Guide    *guide.Service
+	Tender   *tender.Service
+	Notice   *notice.Service
+	Venue    *venue.Service
+	Portal   *portal.Service
 	Version  string
 	// TrustProxy takes the client address from X-Forwarded-For.
 	TrustProxy bool
@@ -40,6 +50,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	routes  []route
 	metrics *metrics
+	openapi []byte
 }
 
 // New builds the server and its routes.
@@ -50,6 +61,9 @@ func New(d Deps) (*Server, error) {
 	}
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = OpenAPI(); err != nil {
 		return nil, err
 	}
 	s.routes = s.apiRoutes()
