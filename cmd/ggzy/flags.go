@@ -48,3 +48,16 @@ func (s *storage) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.db, "db", env("GGZY_DB", "sqlite:./ggzy-data/ggzy.db"), "数据库地址：sqlite:路径 或 postgres://…（环境变量 GGZY_DB）")
 	fs.StringVar(&s.data, "data", env("GGZY_DATA", "./ggzy-data"), "数据目录：平台密钥、文件存储（环境变量 GGZY_DATA）")
 }
+
+// subcommand checks that args start with the one subcommand a command has
+// (audit verify, user create …), printing usage for help or anything else.
+func subcommand(args []string, want, usage string, out io.Writer) error {
+	if len(args) > 0 && args[0] == want {
+		return nil
+	}
+	fmt.Fprintln(out, usage)
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		return errHelp
+	}
+	return fmt.Errorf("未知子命令 %q", args[0])
+}

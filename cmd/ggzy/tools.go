@@ -38,12 +38,8 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runAudit(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(out, "用法: ggzy audit verify [--db URL] [--key 验证公钥]")
-		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			return errHelp
-		}
-		return fmt.Errorf("未知子命令 %q", args[0])
+	if err := subcommand(args, "verify", "用法: ggzy audit verify [--db URL] [--key 验证公钥]", out); err != nil {
+		return err
 	}
 	fs := newFlags("audit verify", "重算全部审计事件的哈希链、默克尔树与签名检查点；有任何篡改则以非零状态退出", out)
 	var st storage
@@ -81,12 +77,8 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runUser(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(out, "用法: ggzy user create --username U --name 姓名 --role admin|staff|supervisor --centre 行政区划代码 …")
-		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			return errHelp
-		}
-		return fmt.Errorf("未知子命令 %q", args[0])
+	if err := subcommand(args, "create", "用法: ggzy user create --username U --name 姓名 --role admin|staff|supervisor --centre 行政区划代码 …", out); err != nil {
+		return err
 	}
 	fs := newFlags("user create", "在服务器上建立管理员或交易中心工作人员账户（写入审计日志）", out)
 	var st storage
@@ -128,12 +120,8 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runCentre(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(out, "用法: ggzy centre create --code 530000 --region 云南省 --name 云南省公共资源交易中心 --credit-code … ")
-		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			return errHelp
-		}
-		return fmt.Errorf("未知子命令 %q", args[0])
+	if err := subcommand(args, "create", "用法: ggzy centre create --code 530000 --region 云南省 --name 云南省公共资源交易中心 --credit-code … ", out); err != nil {
+		return err
 	}
 	fs := newFlags("centre create", "建立交易中心及其单位（上级行政区划的中心须已存在）", out)
 	var st storage
