@@ -118,6 +118,11 @@ func (a *app) housekeeping(ctx context.Context) {
 		if err := a.auth.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
 			a.log.Error("purge sessions", "err", err)
 		}
+		// Scheduled notices whose publish_at has passed (reads publish
+		// them too; this keeps the public lists current).
+		if _, err := a.notice.PublishDue(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("publish due notices", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -20,24 +20,25 @@ func midnight(y int, m time.Month, d int) time.Time { return bj(y, m, d, 0, 0) }
 
 func TestDefaultData(t *testing.T) {
 	c := Default()
-	for _, y := range []int{2025, 2026, 2027} {
+	for _, y := range []int{2024, 2025, 2026, 2027} {
 		if !c.Covers(y) {
 			t.Errorf("Covers(%d) = false", y)
 		}
 	}
-	for _, y := range []int{2024, 2028} {
+	for _, y := range []int{2023, 2028} {
 		if c.Covers(y) {
 			t.Errorf("Covers(%d) = true", y)
 		}
 	}
-	if c.Provisional(2025) || c.Provisional(2026) || !c.Provisional(2027) {
+	if c.Provisional(2024) || c.Provisional(2025) || c.Provisional(2026) || !c.Provisional(2027) {
 		t.Errorf("Provisional 2025/2026/2027 = %v/%v/%v; want false/false/true",
 			c.Provisional(2025), c.Provisional(2026), c.Provisional(2027))
 	}
-	// Counts from the notices: 2025 has 28 days off and 5 make-up days;
-	// 2026 has 33 and 6; 2027 (statutory only, 13 days) has none.
+	// Counts from the notices: 2024 has 30 days off (weekends inside the
+	// 端午 break listed) and 8 make-up days; 2025 has 28 and 5; 2026 has 33
+	// and 6; 2027 (statutory only, 13 days) has none.
 	for _, tt := range []struct{ year, holidays, workdays int }{
-		{2025, 28, 5}, {2026, 33, 6}, {2027, 13, 0},
+		{2024, 30, 8}, {2025, 28, 5}, {2026, 33, 6}, {2027, 13, 0},
 	} {
 		days, err := c.Holidays(tt.year)
 		if err != nil {
@@ -62,7 +63,7 @@ func TestDefaultData(t *testing.T) {
 		}
 	}
 	years := c.Years()
-	if len(years) != 3 || years[0].Year != 2025 || years[0].Source == "" {
+	if len(years) != 4 || years[0].Year != 2024 || years[0].Source == "" {
 		t.Errorf("Years() = %+v", years)
 	}
 }
@@ -100,6 +101,13 @@ func TestIsWorkingDay(t *testing.T) {
 		{bj(2026, 10, 10, 9, 0), true, "国庆 make-up Saturday"},
 		{bj(2026, 10, 11, 9, 0), false, "Sunday after it"},
 		{bj(2025, 1, 1, 9, 0), false, "元旦 2025"},
+		{bj(2024, 2, 9, 9, 0), true, "除夕 2024 (Friday, not a statutory day off)"},
+		{bj(2024, 2, 4, 9, 0), true, "2024 春节 make-up Sunday"},
+		{bj(2024, 2, 16, 9, 0), false, "春节 2024 (Friday)"},
+		{bj(2024, 5, 11, 9, 0), true, "2024 劳动节 make-up Saturday"},
+		{bj(2024, 9, 16, 9, 0), false, "中秋 2024 (Monday)"},
+		{bj(2024, 10, 12, 9, 0), true, "2024 国庆 make-up Saturday"},
+		{bj(2024, 12, 31, 9, 0), true, "2024-12-31 (Tuesday)"},
 		{bj(2025, 10, 8, 9, 0), false, "国庆中秋 2025 eighth day"},
 		{bj(2025, 10, 11, 9, 0), true, "2025 make-up Saturday"},
 		{bj(2027, 2, 5, 9, 0), false, "除夕 2027 (provisional)"},
@@ -354,18 +362,18 @@ func TestNotCovered(t *testing.T) {
 			t.Errorf("%s: message %q", what, errs.As(err).Message)
 		}
 	}
-	_, err := c.IsWorkingDay(bj(2024, 12, 31, 9, 0))
-	check("IsWorkingDay 2024", err, "2024")
+	_, err := c.IsWorkingDay(bj(2023, 12, 29, 9, 0))
+	check("IsWorkingDay 2023", err, "2023")
 	_, err = c.AddDays(bj(2027, 12, 25, 9, 0), 10) // would need 2028-01-04
 	check("AddDays into 2028", err, "2028")
 	_, err = c.AddWorkingDays(bj(2027, 12, 28, 9, 0), 5)
 	check("AddWorkingDays into 2028", err, "2028")
 	_, err = c.AtLeastDays(bj(2027, 12, 20, 9, 0), bj(2028, 1, 20, 9, 0), 20)
 	check("AtLeastDays into 2028", err, "2028")
-	_, err = c.WorkingDaysBetween(bj(2024, 12, 30, 9, 0), bj(2025, 1, 5, 9, 0))
-	check("WorkingDaysBetween from 2024", err, "2024")
-	_, err = c.LatestStart(bj(2025, 1, 1, 9, 0), 1) // 元旦 → back into 2024
-	check("LatestStart into 2024", err, "2024")
+	_, err = c.WorkingDaysBetween(bj(2023, 12, 29, 9, 0), bj(2024, 1, 5, 9, 0))
+	check("WorkingDaysBetween from 2023", err, "2023")
+	_, err = c.LatestStart(bj(2024, 1, 1, 9, 0), 1) // 元旦 → back into 2023
+	check("LatestStart into 2023", err, "2023")
 	_, err = c.Holidays(2028)
 	check("Holidays 2028", err, "2028")
 }

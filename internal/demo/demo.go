@@ -1,18 +1,29 @@
 // Package demo loads the demonstration dataset modelled on the Zhaotong
 // centre's "一网三平台" (shared/seed): the Yunnan province centre, Zhaotong
 // with its 11 county-level centres, and Qujing for cross-region work; the
-// supervisory departments; and tenderers, agents and bidders across the
-// counties. Everything is generated from a fixed seed, so every demo is the
-// same, and everything goes through the real services, so it is audited.
+// supervisory departments; tenderers, agents and bidders across the
+// counties; the service guide, rooms and green-channel reservations; and
+// about a thousand trading projects from 2024 to the present with their
+// intake, notices and bookings (trading*.go). Everything is generated
+// from a fixed seed, so every demo loaded at the same instant is the same,
+// and everything goes through the real services on a clock the demo moves
+// through the years, so every object passed the legal checks and is in
+// the audit trail with its real time. See docs/demo.md.
 package demo
 
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"ggzy/internal/auth"
 	"ggzy/internal/centre"
+	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/guide"
+	"ggzy/internal/notice"
+	"ggzy/internal/tender"
+	"ggzy/internal/venue"
 )
 
 // Password is the password of every demo account. Demo only.
@@ -48,31 +59,101 @@ func Loaded(ctx context.Context, q db.Querier) (bool, error) {
 	return n > 0, err
 }
 
-// loader carries what the steps share.
-type loader struct {
-	q        db.Querier
-	svc      *auth.Service
-	g        *gen
-	accounts []Account
+// Services are the platform's services the demo loads through. All of
+// them must run on Clock, which the demo moves forward through its
+// timeline (build them with it, as cmd/ggzy does); serve with the real
+// clock afterwards.
+type Services struct {
+	Auth   *auth.Service
+	Guide  *guide.Service
+	Tender *tender.Service
+	Notice *notice.Service
+	Venue  *venue.Service
+	Clock  *clock.Fake
 }
 
-// Load fills an empty database and returns the accounts to print.
-func Load(ctx context.Context, q db.Querier, svc *auth.Service) ([]Account, error) {
-	if done, err := Loaded(ctx, q); err != nil || done {
-		return nil, err
+// Options size and place the demo.
+type Options struct {
+	// Now is the present: the timeline runs from the start of 2024 up to
+	// it, and whatever would happen later (deadlines, bookings, scheduled
+	// notices) is left pending. Zero means time.Now().
+	Now time.Time
+	// Projects is how many trading projects to load; 0 is
+	// DefaultProjects. Small numbers keep tests quick and still cover
+	// every state (trading_specials.go).
+	Projects int
+}
+
+// DefaultProjects is the size of `ggzy demo`: the seed account counts 959
+// projects run fully online in the city's first two years.
+const DefaultProjects = 1000
+
+// Result is what a load made: the accounts to print and a summary.
+type Result struct {
+	Accounts []Account
+	Summary  Summary
+}
+
+// loader carries what the steps share.
+type loader struct {
+	q        *db.DB
+	svc      Services
+	g        *gen
+	accounts []Account
+	admin    auth.Actor // the platform administrator, signed in
+
+	registered []registered          // organisations of the parties step
+	tenderers  map[string]map[string]*org // region → role → tenderer
+	agents     []*org
+	bidders    map[string][]*org // bidder class → firms
+	actors     map[string]auth.Actor
+	staff      map[string][]string // region → usernames of its centre's staff
+
+	days     *days
+	tl       *timeline
+	venues   *venues
+	intake   map[tender.TradeKind]guide.Matter
+	projects []*project
+	opt      Options
+}
+
+// Load fills an empty database and returns the accounts to print with a
+// summary of what was loaded. A database that already holds data is left
+// alone (the Result is then empty).
+func Load(ctx context.Context, d *db.DB, s Services, opt Options) (Result, error) {
+	if done, err := Loaded(ctx, d); err != nil || done {
+		return Result{}, err
 	}
-	l := &loader{q: q, svc: svc, g: newGen(20181119)} // the seed account's publication date
-	steps := []func(context.Context) error{l.centres, l.platform, l.supervisors, l.parties}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Projects <= 0 {
+		opt.Projects = DefaultProjects
+	}
+	if err := checkServices(s); err != nil {
+		return Result{}, err
+	}
+	if err := checkNow(opt.Now); err != nil {
+		return Result{}, err
+	}
+	s.Clock.Set(timelineStart)
+	l := &loader{q: d, svc: s, g: newGen(20181119), opt: opt} // the seed account's publication date
+	steps := []func(context.Context) error{l.centres, l.platform, l.supervisors, l.parties, l.signIn,
+		l.tradingParties, l.guide, l.rooms, l.trading}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 	}
-	return l.accounts, nil
+	sum, err := summarise(ctx, d, opt.Now)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Accounts: l.accounts, Summary: sum}, nil
 }
 
 func (l *loader) centre(ctx context.Context, p place) error {
-	_, _, err := l.svc.CreateCentre(ctx, auth.System, auth.NewCentre{
+	_, _, err := l.svc.Auth.CreateCentre(ctx, auth.System, auth.NewCentre{
 		RegionCode: p.code, RegionName: p.name, Name: p.name + "公共资源交易中心",
 		CreditCode: l.g.creditCode("12", p.code), LegalRep: l.g.name(), ContactName: l.g.name(), ContactPhone: l.g.phone(),
 	})
@@ -94,7 +175,7 @@ func (l *loader) centres(ctx context.Context) error {
 // user adds one user to org and, when listed, remembers it for printing.
 func (l *loader) user(ctx context.Context, orgID int64, orgName, region, username string, role auth.Role, list bool) error {
 	name := l.g.name()
-	_, err := l.svc.CreateUser(ctx, auth.System, auth.NewUser{OrgID: orgID, Username: username, DisplayName: name,
+	_, err := l.svc.Auth.CreateUser(ctx, auth.System, auth.NewUser{OrgID: orgID, Username: username, DisplayName: name,
 		Role: role, IDNumber: l.g.idNumber(region), Phone: l.g.phone(), Password: Password})
 	if err != nil {
 		return fmt.Errorf("用户 %s: %w", username, err)
@@ -110,32 +191,47 @@ func (l *loader) centreOrg(ctx context.Context, code string) (int64, string, err
 	if err != nil {
 		return 0, "", err
 	}
-	id, err := l.svc.CentreOrg(ctx, c.ID)
+	id, err := l.svc.Auth.CentreOrg(ctx, c.ID)
 	return id, c.Name, err
 }
 
-// platform adds the administrator and staff of the Zhaotong city centre and
-// of two county centres.
+// platformStaff are the administrator and the staff of the Zhaotong city
+// centre, of every county centre and of Qujing.
+var platformStaff = []struct {
+	code, username string
+	role           auth.Role
+	list           bool
+}{
+	{province.code, "admin", auth.Admin, true},
+	{zhaotong.code, "zt_staff", auth.Staff, true},
+	{zhaotong.code, "zt_staff2", auth.Staff, false},
+	{"530602", "zy_staff", auth.Staff, true},
+	{"530621", "ld_staff", auth.Staff, true},
+	{"530622", "qjx_staff", auth.Staff, false},
+	{"530623", "yj_staff", auth.Staff, false},
+	{"530624", "dg_staff", auth.Staff, false},
+	{"530625", "ys_staff", auth.Staff, false},
+	{"530626", "sj_staff", auth.Staff, false},
+	{"530627", "zx_staff", auth.Staff, false},
+	{"530628", "yl_staff", auth.Staff, false},
+	{"530629", "wx_staff", auth.Staff, false},
+	{"530681", "sf_staff", auth.Staff, false},
+	{qujing.code, "qj_staff", auth.Staff, false},
+}
+
+// platform adds the administrator and the centres' staff.
 func (l *loader) platform(ctx context.Context) error {
-	staff := []struct {
-		code, username string
-		role           auth.Role
-		list           bool
-	}{
-		{province.code, "admin", auth.Admin, true},
-		{zhaotong.code, "zt_staff", auth.Staff, true},
-		{zhaotong.code, "zt_staff2", auth.Staff, false},
-		{"530621", "ld_staff", auth.Staff, true},
-		{"530623", "yj_staff", auth.Staff, false},
-		{qujing.code, "qj_staff", auth.Staff, false},
-	}
-	for _, s := range staff {
+	l.staff = map[string][]string{}
+	for _, s := range platformStaff {
 		orgID, name, err := l.centreOrg(ctx, s.code)
 		if err != nil {
 			return err
 		}
 		if err := l.user(ctx, orgID, name, s.code, s.username, s.role, s.list); err != nil {
 			return err
+		}
+		if s.role == auth.Staff {
+			l.staff[s.code] = append(l.staff[s.code], s.username)
 		}
 	}
 	return nil

@@ -3,11 +3,14 @@ package demo_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/blob"
+	"ggzy/internal/calendar"
 	"ggzy/internal/centre"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
@@ -15,23 +18,38 @@ import (
 	"ggzy/internal/demo"
 	"ggzy/internal/errs"
 	"ggzy/internal/gm"
+	"ggzy/internal/guide"
+	"ggzy/internal/notice"
+	"ggzy/internal/platform"
+	"ggzy/internal/tender"
 	"ggzy/internal/testenv"
+	"ggzy/internal/venue"
 )
 
-type platform struct {
+// smallDemo keeps the ordinary tests quick: the specials still put every
+// state in the present.
+const smallDemo = 60
+
+type rig struct {
 	db   *db.DB
 	keys *gm.Keys
 	log  *audit.Log
 	svc  *auth.Service
+	all  demo.Services
 }
 
 // newPlatform builds the services on a fresh, empty database, as cmd/ggzy
-// does, with cheap password hashing.
-func newPlatform(t *testing.T) *platform {
+// does, on a fake clock the demo moves, with cheap password hashing.
+func newPlatform(t *testing.T) *rig {
 	t.Helper()
-	p := &platform{db: dbtest.Open(t)}
+	p := &rig{db: dbtest.Open(t)}
+	dir := t.TempDir()
 	var err error
-	if p.keys, err = gm.LoadOrCreateKeys(t.TempDir()); err != nil {
+	if p.keys, err = gm.LoadOrCreateKeys(dir); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewDisk(filepath.Join(dir, "blobs"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	clk := clock.NewFake(testenv.Start)
@@ -39,7 +57,15 @@ func newPlatform(t *testing.T) *platform {
 	cfg := auth.DefaultConfig
 	cfg.PasswordHasher = testenv.FastArgon2
 	p.svc = auth.NewService(p.db, clk, p.log, p.keys.PII, cfg)
+	base := platform.Base{DB: p.db, Clock: clk, Audit: p.log, Calendar: calendar.Default(), Blobs: blobs, Keys: p.keys}
+	ts := tender.New(base)
+	p.all = demo.Services{Auth: p.svc, Guide: guide.New(base), Tender: ts, Notice: notice.New(base, ts), Venue: venue.New(base), Clock: clk}
 	return p
+}
+
+// load loads a demo of n projects whose present is testenv.Start.
+func (p *rig) load(ctx context.Context, n int) (demo.Result, error) {
+	return demo.Load(ctx, p.db, p.all, demo.Options{Now: testenv.Start, Projects: n})
 }
 
 func count(t *testing.T, q db.Querier, table string) int {
@@ -57,10 +83,11 @@ func TestLoad(t *testing.T) {
 	if done, err := demo.Loaded(ctx, p.db); err != nil || done {
 		t.Fatalf("fresh database loaded=%v err=%v", done, err)
 	}
-	accounts, err := demo.Load(ctx, p.db, p.svc)
+	res, err := p.load(ctx, smallDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
+	accounts := res.Accounts
 
 	// Centres: Yunnan, Zhaotong and its 11 counties, Qujing.
 	cs, err := centre.List(ctx, p.db)
@@ -144,9 +171,9 @@ func TestLoad(t *testing.T) {
 
 	// Loading again does nothing.
 	orgs, users := count(t, p.db, "organisations"), count(t, p.db, "users")
-	again, err := demo.Load(ctx, p.db, p.svc)
-	if err != nil || len(again) != 0 {
-		t.Fatalf("second load: %d accounts, %v", len(again), err)
+	again, err := p.load(ctx, smallDemo)
+	if err != nil || len(again.Accounts) != 0 {
+		t.Fatalf("second load: %d accounts, %v", len(again.Accounts), err)
 	}
 	if count(t, p.db, "organisations") != orgs || count(t, p.db, "users") != users || count(t, p.db, "audit_events") != events {
 		t.Fatal("second load changed the database")
@@ -163,12 +190,15 @@ func TestLoadDeterministic(t *testing.T) {
 	}
 	ctx := context.Background()
 	p1, p2 := newPlatform(t), newPlatform(t)
-	a1, err1 := demo.Load(ctx, p1.db, p1.svc)
-	a2, err2 := demo.Load(ctx, p2.db, p2.svc)
+	r1, err1 := p1.load(ctx, 40)
+	r2, err2 := p2.load(ctx, 40)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
-	if fmt.Sprint(a1) != fmt.Sprint(a2) {
-		t.Fatalf("two loads differ:\n%v\n%v", a1, a2)
+	if fmt.Sprint(r1.Accounts) != fmt.Sprint(r2.Accounts) {
+		t.Fatalf("two loads differ:\n%v\n%v", r1.Accounts, r2.Accounts)
+	}
+	if d1, d2 := digest(t, p1.db), digest(t, p2.db); d1 != d2 {
+		t.Fatalf("two loads hold different projects:\n%s\n%s", d1, d2)
 	}
 }

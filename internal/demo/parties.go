@@ -31,7 +31,7 @@ var departments = []department{
 
 func (l *loader) supervisors(ctx context.Context) error {
 	for i, d := range departments {
-		org, err := l.svc.CreateOrg(ctx, auth.System, auth.NewOrg{Name: d.name, Kind: auth.KindSupervisor,
+		org, err := l.svc.Auth.CreateOrg(ctx, auth.System, auth.NewOrg{Name: d.name, Kind: auth.KindSupervisor,
 			CreditCode: l.g.creditCode("11", d.region.code), CentreCode: d.region.code, Industry: d.industry,
 			LegalRep: l.g.name(), ContactName: l.g.name(), ContactPhone: l.g.phone()})
 		if err != nil {
@@ -55,6 +55,16 @@ var (
 	tenderers    = []string{"教育体育局", "卫生健康局", "交通运输局公路建设管理处", "水务局", "住房和城乡建设局", "第一人民医院", "城市建设投资有限公司", "农业农村局", "自然资源局土地储备中心", "第一中学"}
 	agentStems   = []string{"云南建诚", "昭通正信", "云南中和", "滇信", "云南华昆", "昭通明达", "云南永信", "滇东工程"}
 )
+
+// registered is an organisation the parties step registered, for the
+// trading steps.
+type registered struct {
+	kind    auth.OrgKind
+	name    string
+	region  place
+	pending bool
+	org     *org
+}
 
 // party is one registered organisation of the demo.
 type party struct {
@@ -101,7 +111,7 @@ func (l *loader) party(ctx context.Context, p party) error {
 		centreCode = p.region.code
 	}
 	name := l.g.name()
-	org, _, err := l.svc.Register(ctx, auth.Public("127.0.0.1"), auth.Registration{
+	o, _, err := l.svc.Auth.Register(ctx, auth.Public("127.0.0.1"), auth.Registration{
 		OrgName: p.name, Kind: p.kind, CreditCode: l.g.creditCode("91", p.region.code), CentreCode: centreCode,
 		LegalRep: l.g.name(), ContactName: name, ContactPhone: l.g.phone(), Username: p.username,
 		DisplayName: name, IDNumber: l.g.idNumber(p.region.code), Phone: l.g.phone(), Password: Password,
@@ -110,10 +120,12 @@ func (l *loader) party(ctx context.Context, p party) error {
 		return fmt.Errorf("注册 %s: %w", p.name, err)
 	}
 	if !p.pending {
-		if _, err := l.svc.DecideOrg(ctx, auth.System, org.ID, auth.Decision{Approve: true, Reason: "材料齐全，准予注册"}); err != nil {
+		if _, err := l.svc.Auth.DecideOrg(ctx, auth.System, o.ID, auth.Decision{Approve: true, Reason: "材料齐全，准予注册"}); err != nil {
 			return fmt.Errorf("审核 %s: %w", p.name, err)
 		}
 	}
+	l.registered = append(l.registered, registered{kind: p.kind, name: p.name, region: p.region, pending: p.pending,
+		org: &org{id: o.ID, name: o.Name, region: p.region, user: p.username}})
 	if p.list {
 		role := auth.Role(p.kind)
 		note := p.name

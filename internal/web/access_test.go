@@ -10,6 +10,7 @@ import (
 
 	"ggzy/internal/auth"
 	"ggzy/internal/testenv"
+	"ggzy/internal/venue"
 )
 
 // allRoles is every caller the policy knows, the public first.
@@ -32,6 +33,16 @@ func fillPath(t *testing.T, pattern string, ids map[string]int64) string {
 		{"/api/v1/tokens/", "{id}", strconv.FormatInt(ids["token"], 10)},
 		{"/api/v1/audit/events/", "{seq}", "1"},
 		{"/api/v1/calendar/", "{year}", "2026"},
+		{"/api/v1/portal/notices/", "{id}", "1"},
+		{"/api/v1/guide/", "{matter}", strconv.FormatInt(ids["matter"], 10)},
+		{"/api/v1/projects/", "{project}", strconv.FormatInt(ids["project"], 10)},
+		{"/api/v1/projects/", "{file}", strconv.FormatInt(ids["file"], 10)},
+		{"/api/v1/rooms/", "{id}", strconv.FormatInt(ids["room"], 10)},
+		{"/api/v1/rooms/", "{slot}", strconv.FormatInt(ids["reserved_slot"], 10)},
+		{"/api/v1/bookings/", "{id}", strconv.FormatInt(ids["booking"], 10)},
+		{"/api/v1/centres/", "{code}", "530600"},
+		{"/api/v1/notices/", "{notice}", "1"}, // no fixture notice: allowed callers get 404 or 422
+		{"/api/v1/notices/", "{file}", "1"},
 	} {
 		if strings.HasPrefix(p, param.prefix) {
 			p = strings.Replace(p, param.name, param.value, 1)
@@ -69,6 +80,10 @@ func TestAccessMatrix(t *testing.T) {
 	_, tok, err := e.Auth.CreateToken(e.Ctx, e.Actor(auth.Bidder), "矩阵测试", 30)
 	e.Must(err)
 	ids := map[string]int64{"org": e.Orgs[auth.KindBidder], "token": tok.ID}
+	ids["matter"], ids["project"], ids["file"] = intakeFixtures(t, e)
+	room, err := e.Venue.CreateRoom(e.Ctx, e.Actor(auth.Staff), venue.NewRoom{Name: "矩阵测试开标厅", Kind: venue.OpeningHall, Capacity: 10})
+	e.Must(err)
+	ids["room"] = room.ID
 
 	routes := routesOf(e)
 	if len(routes) == 0 {

@@ -155,6 +155,10 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 func unsafeMethod(m string) bool {
@@ -207,7 +211,14 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		// sign-in forms' CSRF cookie. A call with neither acts for nobody.
 		if unsafeMethod(r.Method) && (expected != "" || !isAPI(r)) {
 			given := r.Header.Get(csrfHeader)
-			if given == "" && !isAPI(r) {
+			switch {
+			case given != "" || isAPI(r):
+			case isMultipart(r):
+				// File uploads stream their body to the blob store, so the
+				// token travels in the form's action URL instead of a field
+				// that would force reading the whole upload first.
+				given = r.URL.Query().Get(csrfField)
+			default:
 				r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 				given = r.PostFormValue(csrfField)
 			}

@@ -73,15 +73,6 @@ func redirectFlash(w http.ResponseWriter, r *http.Request, to, msg string) {
 	http.Redirect(w, r, to+sep+"flash="+url.QueryEscape(msg), http.StatusSeeOther)
 }
 
-func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.Auth.ListCentres(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, "home", map[string]any{"Title": "交易信息网", "Centres": cs})
-	return nil
-}
-
 // safeNext keeps redirects after sign-in on this site.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {

@@ -1,0 +1,161 @@
+package portal
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"ggzy/internal/db"
+)
+
+// On SQLite a search reads the FTS5 trigram index (00008_portal.sql),
+// whose rowid is the search key: the publication time, nudged to be
+// unique. FTS5 returns matches in key order, newest first, so a search
+// stops after one page however common its terms are; the filters are
+// checked on each match. Pages continue from the last key.
+
+// recentScanBudget is how many of the newest notices a search tests term
+// by term before it turns to an index: a common term fills a page within
+// them, a rare one is cheaper to look up. (SQLite: searches with only
+// two-character terms; PostgreSQL: every search.) A variable so tests can
+// make it small.
+var recentScanBudget = 3000
+
+// maxExpansion bounds the trigrams a two-character term may expand to
+// before an index lookup costs more than a scan.
+const maxExpansion = 400
+
+// keySlack lets the key bound admit notices whose key sits just above their
+// publication time; the exact check is on n.published_at.
+const keySlack = time.Minute
+
+const searchJoin = " FROM notice_search JOIN notice_search_keys k ON k.key = notice_search.rowid" +
+	" JOIN notices n ON n.id = k.notice_id WHERE "
+
+func (s *Service) searchSQLite(ctx context.Context, now time.Time, f Filter, long, short []string, cur cursor) (Page, error) {
+	c := visible(now, f)
+	for _, t := range short {
+		c.add(`n.title LIKE ? ESCAPE '\'`, likePattern(t))
+	}
+	if len(long) > 0 {
+		return s.matchPage(ctx, now, ftsQuery(long), c, f.Limit, cur)
+	}
+	// Only short terms, which the trigram index cannot look up directly.
+	p, full, err := s.keyScanPage(ctx, now, c, f.Limit, cur, recentScanBudget)
+	if err != nil || full {
+		return p, err
+	}
+	match, ok, err := s.expandShort(ctx, short)
+	if err != nil {
+		return Page{}, err
+	}
+	if !ok {
+		p, _, err = s.keyScanPage(ctx, now, c, f.Limit, cur, 0)
+		return p, err
+	}
+	if match == "" {
+		return Page{}, nil // some term occurs in no title at all
+	}
+	return s.matchPage(ctx, now, match, c, f.Limit, cur)
+}
+
+// matchPage reads one page of the notices that match the FTS5 expression
+// and the conditions, in key order after cur.
+func (s *Service) matchPage(ctx context.Context, now time.Time, match string, c conds, limit int, cur cursor) (Page, error) {
+	bounds := "notice_search MATCH ? AND notice_search.rowid <= ?"
+	args := []any{match, db.Micros(now.Add(keySlack))}
+	if cur.key {
+		bounds += " AND notice_search.rowid < ?"
+		args = append(args, cur.published)
+	}
+	q := "SELECT " + summaryCols + ", n.body, notice_search.rowid" + searchJoin + bounds + " AND " + c.where() +
+		" ORDER BY notice_search.rowid DESC LIMIT ?"
+	args = append(append(args, c.args...), limit+1)
+	items, keys, err := s.readSummaries(ctx, q, args, true, true)
+	return keyed(items, keys, limit), err
+}
+
+// keyScanPage reads notices in key order and checks the conditions (the
+// short terms' LIKE among them) on each. With budget > 0 it looks at no
+// more than that many keys and reports whether the page filled; a page
+// that did not fill may be missing older matches.
+func (s *Service) keyScanPage(ctx context.Context, now time.Time, c conds, limit int, cur cursor, budget int) (Page, bool, error) {
+	keys := "SELECT key, notice_id FROM notice_search_keys WHERE key <= ?"
+	args := []any{db.Micros(now.Add(keySlack))}
+	if cur.key {
+		keys += " AND key < ?"
+		args = append(args, cur.published)
+	}
+	keys += " ORDER BY key DESC"
+	if budget > 0 {
+		keys += " LIMIT ?"
+		args = append(args, budget)
+	}
+	q := "SELECT " + summaryCols + ", n.body, k.key FROM (" + keys + ") k JOIN notices n ON n.id = k.notice_id WHERE " +
+		c.where() + " ORDER BY k.key DESC LIMIT ?"
+	args = append(append(args, c.args...), limit+1)
+	items, ks, err := s.readSummaries(ctx, q, args, true, true)
+	if err != nil {
+		return Page{}, false, err
+	}
+	return keyed(items, ks, limit), len(items) > limit || budget == 0, nil
+}
+
+// keyed cuts the rows to a page and sets the cursor from the last key.
+func keyed(items []Summary, keys []int64, limit int) Page {
+	p := Page{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		p.Next = cursor{key: true, published: keys[limit-1]}.String()
+	}
+	return p
+}
+
+// expandShort turns two-character terms into an FTS5 expression over
+// titles: a title contains "工程" exactly when its trigrams include one that
+// starts with 工程 (the triggers index each title with a trailing space, so
+// even a pair at the very end of a title begins a trigram). The index's own
+// vocabulary lists those trigrams. ok is false when a term would expand to
+// too many of them; match is "" when a term begins none.
+func (s *Service) expandShort(ctx context.Context, short []string) (match string, ok bool, err error) {
+	var parts []string
+	for _, t := range short {
+		t = foldASCII(t) // the trigram tokenizer indexes ASCII letters in lower case
+		rows, err := s.DB.Query(ctx, `SELECT term FROM notice_search_terms WHERE col = 'title' AND term >= ? AND term < ?
+			LIMIT ?`, t, t+"\U0010FFFF", maxExpansion+1)
+		if err != nil {
+			return "", false, err
+		}
+		var grams []string
+		for rows.Next() {
+			var g string
+			if err := rows.Scan(&g); err != nil {
+				rows.Close()
+				return "", false, err
+			}
+			grams = append(grams, `"`+strings.ReplaceAll(g, `"`, `""`)+`"`)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", false, err
+		}
+		if len(grams) > maxExpansion {
+			return "", false, nil
+		}
+		if len(grams) == 0 {
+			return "", true, nil
+		}
+		parts = append(parts, "title : ("+strings.Join(grams, " OR ")+")")
+	}
+	return strings.Join(parts, " AND "), true, nil
+}
+
+// foldASCII lower-cases ASCII letters only.
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
