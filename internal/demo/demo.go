@@ -102,7 +102,7 @@ type loader struct {
 	accounts []Account
 	admin    auth.Actor // the platform administrator, signed in
 
-	registered []registered          // organisations of the parties step
+	registered []registered               // organisations of the parties step
 	tenderers  map[string]map[string]*org // region → role → tenderer
 	agents     []*org
 	bidders    map[string][]*org // bidder class → firms

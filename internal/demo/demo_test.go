@@ -88,6 +88,8 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	accounts := res.Accounts
+	// The trading data: every region, kind, year and state (trading_test.go).
+	checkTrading(t, p, res, smallDemo)
 
 	// Centres: Yunnan, Zhaotong and its 11 counties, Qujing.
 	cs, err := centre.List(ctx, p.db)
@@ -165,7 +167,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := audit.Verify(ctx, p.db, p.keys.VerifierKey)
-	if err != nil || !rep.OK || rep.Events != int64(events) || rep.Checkpoints != 1 {
+	if err != nil || !rep.OK || rep.Events != int64(events) || rep.Checkpoints != 2 { // one after loading (checkTrading), one now
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
 

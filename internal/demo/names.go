@@ -11,12 +11,13 @@ import (
 // gen makes deterministic, valid-looking Chinese identities: the same seed
 // gives the same demo every time.
 type gen struct {
-	r    *rand.Rand
-	seen map[string]bool
+	r     *rand.Rand
+	seen  map[string]bool
+	plots map[string]int // last land plot number per region and year
 }
 
 func newGen(seed uint64) *gen {
-	return &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seen: map[string]bool{}}
+	return &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seen: map[string]bool{}, plots: map[string]int{}}
 }
 
 var surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

@@ -13,6 +13,7 @@ import (
 
 // Summary counts what the demo holds, read back from the database.
 type Summary struct {
+	Now           time.Time // the present the demo was loaded for
 	Projects      int
 	ByKind        map[tender.TradeKind]int
 	ByState       map[tender.State]int
@@ -34,7 +35,7 @@ type Summary struct {
 }
 
 func summarise(ctx context.Context, d *db.DB, now time.Time) (Summary, error) {
-	s := Summary{ByKind: map[tender.TradeKind]int{}, ByState: map[tender.State]int{}, ByRegion: map[string]int{},
+	s := Summary{Now: now, ByKind: map[tender.TradeKind]int{}, ByState: map[tender.State]int{}, ByRegion: map[string]int{},
 		ByYear: map[int]int{}, NoticeStates: map[notice.State]int{}, NoticeKinds: map[notice.Kind]int{}}
 	rows, err := d.Query(ctx, "SELECT trade_kind, state, region_code, created_at, green_channel, due_at FROM projects")
 	if err != nil {

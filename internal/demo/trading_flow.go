@@ -148,19 +148,20 @@ func (p *project) submit(ctx context.Context) error {
 		return nil
 	}
 	now, due := l.tl.now(), pr.DueAt
+	late := pl.lateDecision && !p.returned // the first answer only
 	var t time.Time
 	switch {
 	case pl.fast:
 		t = l.days.office(now.Add(60 * time.Minute))
-	case pl.lateDecision && !p.returned:
+	case late:
 		t = l.days.office(due).Add(p.minutes(30, 150)) // answered late: the queue flagged it
 	case pl.green:
 		t = l.days.office(now.Add(p.minutes(20, 80)))
 	default:
 		t = l.days.office(now.Add(p.minutes(30, 420)))
 	}
-	if !pl.lateDecision && !t.Before(due) {
-		t = due.Add(-time.Hour)
+	if !late && !t.Before(due) {
+		t = later(now, due.Add(-time.Hour))
 	}
 	p.at(t, p.decide)
 	return nil
@@ -577,7 +578,7 @@ func (p *project) terminate(ctx context.Context) error {
 		return nil
 	}
 	p.ended = true
-	return p.publishNow(ctx, notice.Input{ProjectID: p.id, Kind: notice.KindTermination}, []string{l.g.pick(terminationReasons)},
+	return p.publishNow(ctx, notice.Input{ProjectID: p.id, Kind: notice.KindTermination}, []string{l.g.pick(terminationReasons[p.plan.kind])},
 		func(ctx context.Context) error { return p.cancelFuture(ctx, "项目终止，取消场地预约。") })
 }
 
@@ -646,7 +647,8 @@ func (p *project) fail(ctx context.Context) error {
 func (p *project) candidates(ctx context.Context) error {
 	l, pl := p.l, p.plan
 	p.chooseWinners()
-	ends := l.days.addDays(l.tl.now(), 3+p.workdays(0, 2))
+	// RULES A19: publicity of at least 3 days, to the afternoon of the last.
+	ends := at(l.days.earliestEnd(l.tl.now(), 3+p.workdays(0, 2)), 17, 30)
 	var texts []string
 	for i := range p.lots {
 		texts = append(texts, p.candidateLine(i))
@@ -680,7 +682,7 @@ func (p *project) result(ctx context.Context, i int) error {
 		in.LotID = p.lots[i].ID
 	}
 	if pl.kind == tender.Property {
-		in.EndsAt = l.days.addWorkingDays(l.tl.now(), 5+p.workdays(0, 2)) // RULES E4: ≥ 5 working days
+		in.EndsAt = at(l.days.earliestEndWorking(l.tl.now(), 5+p.workdays(0, 2)), 17, 30) // RULES E4: ≥ 5 working days
 	}
 	return p.publishNow(ctx, in, nil, func(ctx context.Context) error { return p.result(ctx, i+1) })
 }

@@ -95,10 +95,21 @@ func (g *gen) fill(pattern string, p place, o *org, year int) string {
 		"{r}", p.name, "{o}", o.name, "{t}", t1, "{t2}", strings.TrimSuffix(strings.TrimSuffix(t2, "街道"), "镇"),
 		"{v}", g.pick(villages), "{river}", g.pick(rivers[p.code]), "{street}", g.pick(streets),
 		"{y}", fmt.Sprint(year), "{n}", cnNumbers[g.r.IntN(3)], "{cn}", cnNumbers[g.r.IntN(4)],
-		"{plot}", fmt.Sprintf("%s%s%d-%02d", p.name, plotPrefixes[p.code], year, 1+g.r.IntN(40)),
+		"{plot}", g.plot(p, year),
 		"{pct}", fmt.Sprint([]int{10, 20, 30, 35, 49, 51, 100}[g.r.IntN(7)]), "{m}", fmt.Sprint(3+g.r.IntN(3)),
 	)
-	return r.Replace(pattern)
+	name := r.Replace(pattern)
+	if !strings.HasPrefix(name, p.name) && !strings.HasPrefix(name, o.name) {
+		name = p.name + name // a town's project carries its county's name
+	}
+	return name
+}
+
+// plot numbers a region's land plots of a year: 昭阳区ZY2025-07.
+func (g *gen) plot(p place, year int) string {
+	key := fmt.Sprint(p.code, year)
+	g.plots[key] += 1 + g.r.IntN(3)
+	return fmt.Sprintf("%s%s%d-%02d", p.name, plotPrefixes[p.code], year, g.plots[key])
 }
 
 // approvalRef is the approval reference a project of kind k carries.
@@ -134,10 +145,13 @@ var (
 		"市级重点建设项目，申请绿色通道优先受理",
 		"乡村振兴衔接资金项目，工期紧迫",
 	}
-	terminationReasons = []string{
-		"因项目建设规划调整，经招标人研究决定终止本次招标。招标人将依法退还已收取的投标保证金及银行同期存款利息。",
-		"因采购需求发生重大变化，经采购人研究决定终止本次采购活动。",
-		"因上级资金计划调整，项目暂缓实施，终止本次交易活动。",
+	terminationReasons = map[tender.TradeKind][]string{
+		tender.Construction: {"因项目建设规划调整，经招标人研究决定终止本次招标。招标人将依法退还已收取的投标保证金及银行同期存款利息。",
+			"因上级资金计划调整，项目暂缓实施，经招标人研究决定终止本次招标。"},
+		tender.Procurement: {"因采购需求发生重大变化，经采购人研究决定终止本次采购活动。",
+			"因预算调整，本项目不再实施，经采购人研究决定终止本次采购活动。"},
+		tender.Land:     {"因规划条件调整，经出让人报请批准，终止本次国有建设用地使用权出让活动。"},
+		tender.Property: {"因转让方决策调整，经国资监管机构同意，终止本次产权转让。"},
 	}
 	clarifications = []string{
 		"对招标文件第三章“评标办法”中企业业绩的认定口径作出澄清：业绩以合同签订时间为准。",

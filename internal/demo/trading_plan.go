@@ -47,8 +47,8 @@ type amendment int
 
 const (
 	noAmendment amendment = iota
-	clarify                 // clarification, deadline kept
-	extend                  // the deadline (or a listing's end) moves later
+	clarify               // clarification, deadline kept
+	extend                // the deadline (or a listing's end) moves later
 )
 
 // plan is everything decided about a project before its life starts.
@@ -301,26 +301,26 @@ func (l *loader) fillLots(pl *plan, t template) {
 	case tender.Construction:
 		switch x := g.r.IntN(100); {
 		case x < 70:
-			names = []string{"施工标段"}
+			names = []string{"施工"}
 		case x < 80:
 			pl.name += "监理"
-			names, est, t.bidders = []string{"监理标段"}, est*0.025, bidSupervision
+			names, est, t.bidders = []string{"监理"}, est*0.025, bidSupervision
 		case x < 85:
 			pl.name += "勘察设计"
-			names, est, t.bidders = []string{"勘察设计标段"}, est*0.03, bidDesign
+			names, est, t.bidders = []string{"勘察设计"}, est*0.03, bidDesign
 		default:
-			names = []string{"施工一标段", "施工二标段"}
+			names = []string{"施工Ⅰ标段", "施工Ⅱ标段"}
 			if g.chance(50) {
-				names = append(names, "监理标段")
+				names = append(names, "监理")
 			}
 		}
 		est = math.Max(est, 1.2e5)
 	case tender.Procurement:
-		names = []string{"第一包"}
+		names = []string{"全部采购内容"}
 		if g.chance(20) {
-			names = append(names, "第二包")
+			names = []string{"A包", "B包"}
 			if g.chance(40) {
-				names = append(names, "第三包")
+				names = append(names, "C包")
 			}
 		}
 	case tender.Land:
@@ -337,7 +337,7 @@ func (l *loader) fillLots(pl *plan, t template) {
 	sum := 0.0
 	for i, n := range names {
 		share[i] = g.between(0.6, 1.4)
-		if n == "监理标段" {
+		if n == "监理" && len(names) > 1 {
 			share[i] = 0.08
 		}
 		sum += share[i]
@@ -345,9 +345,9 @@ func (l *loader) fillLots(pl *plan, t template) {
 	for i, n := range names {
 		lot := tender.LotInput{Name: n}
 		v := est * share[i] / sum
-		class := t.bidders
+		class := classFor(pl.name, t.bidders)
 		switch {
-		case n == "监理标段":
+		case n == "监理":
 			class = bidSupervision
 		case pl.kind == tender.Land || pl.kind == tender.Property:
 			lot.EstimatedPrice = yuan(v, 10000)
@@ -364,6 +364,19 @@ func (l *loader) fillLots(pl *plan, t template) {
 	}
 	pl.classes = classes
 	pl.approval = g.approvalRef(pl.kind, pl.region, clock.Local(pl.start).Year())
+}
+
+// classFor refines a template's bidder class by what the project buys.
+func classFor(name, class string) string {
+	for _, c := range []struct{ word, class string }{
+		{"物业", bidService}, {"运维", bidIT}, {"监控系统", bidIT}, {"智慧校园", bidIT}, {"车辆", bidVehicle},
+		{"食材", bidGoods}, {"图书", bidGoods},
+	} {
+		if strings.Contains(name, c.word) {
+			return c.class
+		}
+	}
+	return class
 }
 
 // priceLot sets the maximum price, deposit and evaluation method of a lot.

@@ -29,7 +29,7 @@ type special struct {
 var specialList = []special{
 	{kind: tender.Construction, procedure: tender.Open, region: "530602", role: roleEducation, workdays: 1, stop: stopDraft, owner: "tenderer"},
 	{kind: tender.Procurement, procedure: tender.Open, region: "530627", workdays: 1, stop: stopSubmitted, owner: "agent"},
-	{kind: tender.Construction, procedure: tender.Open, region: "530621", workdays: 6, stop: stopSubmitted},             // overdue
+	{kind: tender.Construction, procedure: tender.Open, region: "530621", workdays: 6, stop: stopSubmitted},              // overdue
 	{kind: tender.Construction, procedure: tender.Open, region: "530628", workdays: 1, stop: stopSubmitted, green: true}, // overdue on the green channel
 	{kind: tender.Procurement, procedure: tender.Consultation, region: "530600", workdays: 3, stop: stopReturned, returnFirst: true},
 	{kind: tender.Construction, procedure: tender.Open, region: "530625", workdays: 10, outcome: withdrawn, returnFirst: true},

@@ -101,20 +101,6 @@ func (d *days) earliestEndWorking(t time.Time, n int) time.Time {
 	return e
 }
 
-// addDays is the end (24:00) of an n-day period starting at t (C1).
-func (d *days) addDays(t time.Time, n int) time.Time {
-	e, err := d.cal.AddDays(t, n)
-	d.keep(err)
-	return e
-}
-
-// addWorkingDays is the end (24:00) of the n-th working day after t.
-func (d *days) addWorkingDays(t time.Time, n int) time.Time {
-	e, err := d.cal.AddWorkingDays(t, n)
-	d.keep(err)
-	return e
-}
-
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a

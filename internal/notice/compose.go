@@ -61,7 +61,7 @@ func compose(ctx context.Context, q db.Querier, n Notice, p tender.Project, lots
 	line("项目编号：%s", p.Code)
 	line("项目名称：%s", p.Name)
 	line("交易类型：%s；交易方式：%s", p.TradeKind.Label(), p.Procedure.Label())
-	line("招标人（采购人、出让人）：%s", tendererName)
+	line("%s：%s", ownerTitle(p.TradeKind), tendererName)
 	if agentName != "" {
 		line("代理机构：%s", agentName)
 	}
@@ -158,10 +158,35 @@ func compose(ctx context.Context, q db.Querier, n Notice, p tender.Project, lots
 		line("%s流标原因，例如递交投标文件的投标人少于3个）", placeholder)
 		line("")
 		line("三、后续安排")
-		line("招标人将依法重新招标。")
+		line("%s将依法另行组织%s。", ownerTitle(p.TradeKind), retradeWord(p.TradeKind))
 	case KindTermination:
 		line("二、终止原因")
 		line("%s终止原因）", placeholder)
 	}
 	return strings.TrimRight(b.String(), "\n"), nil
+}
+
+// ownerTitle is what the law calls the project's owner in each kind of
+// trading: 招标人 (法), 采购人 (采法), 出让人 (土地), 转让方 (产权).
+func ownerTitle(k tender.TradeKind) string {
+	switch k {
+	case tender.Procurement:
+		return "采购人"
+	case tender.Land:
+		return "出让人"
+	case tender.Property:
+		return "转让方"
+	}
+	return "招标人"
+}
+
+// retradeWord is what follows a failed round in each kind of trading.
+func retradeWord(k tender.TradeKind) string {
+	switch k {
+	case tender.Procurement:
+		return "采购"
+	case tender.Land, tender.Property:
+		return "交易"
+	}
+	return "招标"
 }

@@ -140,7 +140,13 @@ func TestPagination(t *testing.T) {
 		}
 		all = append(all, e.notice(fixture.Notice{Title: "分页测试公告", Body: "翻页检索正文", PublishedAt: at}))
 	}
-	for _, f := range []Filter{{Limit: 20}, {Limit: 7, Query: "分页测试"}, {Limit: 20, Query: "检索正文"}} {
+	budget, limit := recentScanBudget, matchCap
+	defer func() { recentScanBudget, matchCap = budget, limit }()
+	for i, f := range []Filter{{Limit: 20}, {Limit: 7, Query: "分页测试"}, {Limit: 20, Query: "检索正文"}, {Limit: 6, Query: "分页"},
+		{Limit: 7, Query: "分页测试"}, {Limit: 6, Query: "分页"}} {
+		if i >= 4 { // every search path: the index, newest first
+			recentScanBudget, matchCap = 1, 0
+		}
 		got := e.ids(f)
 		if len(got) != len(all) {
 			t.Fatalf("%+v: %d notices over the pages, want %d", f, len(got), len(all))

@@ -59,11 +59,27 @@ func (s *Service) searchSQLite(ctx context.Context, now time.Time, f Filter, lon
 	return s.matchPage(ctx, now, match, c, f.Limit, cur)
 }
 
+// matchCap is how many matches a term may have for matchPage to collect
+// them all and sort them, rather than read the index newest first. A
+// variable so tests can take either way.
+var matchCap = 1000
+
 // matchPage reads one page of the notices that match the FTS5 expression
-// and the conditions, in key order after cur.
+// and the conditions, in key order after cur. FTS5 reads its index fastest
+// in ascending rowid order, and a rare term has few matches: those are
+// collected in one pass and sorted. Only a term with more than matchCap
+// matches is read newest first, where the page fills early.
 func (s *Service) matchPage(ctx context.Context, now time.Time, match string, c conds, limit int, cur cursor) (Page, error) {
+	top := db.Micros(now.Add(keySlack))
+	keys, err := s.matchKeys(ctx, match, top)
+	if err != nil {
+		return Page{}, err
+	}
+	if len(keys) <= matchCap {
+		return s.keysPage(ctx, keys, c, limit, cur)
+	}
 	bounds := "notice_search MATCH ? AND notice_search.rowid <= ?"
-	args := []any{match, db.Micros(now.Add(keySlack))}
+	args := []any{match, top}
 	if cur.key {
 		bounds += " AND notice_search.rowid < ?"
 		args = append(args, cur.published)
@@ -71,8 +87,44 @@ func (s *Service) matchPage(ctx context.Context, now time.Time, match string, c 
 	q := "SELECT " + summaryCols + ", n.body, notice_search.rowid" + searchJoin + bounds + " AND " + c.where() +
 		" ORDER BY notice_search.rowid DESC LIMIT ?"
 	args = append(append(args, c.args...), limit+1)
-	items, keys, err := s.readSummaries(ctx, q, args, true, true)
-	return keyed(items, keys, limit), err
+	items, ks, err := s.readSummaries(ctx, q, args, true, true)
+	return keyed(items, ks, limit), err
+}
+
+// matchKeys lists the search keys matching the expression, up to one more
+// than matchCap, in the index's own order.
+func (s *Service) matchKeys(ctx context.Context, match string, top int64) ([]any, error) {
+	rows, err := s.DB.Query(ctx, "SELECT rowid FROM notice_search WHERE notice_search MATCH ? AND rowid <= ? LIMIT ?",
+		match, top, matchCap+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []any
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// keysPage reads one page of the notices with the given search keys that
+// meet the conditions, newest first, after cur.
+func (s *Service) keysPage(ctx context.Context, keys []any, c conds, limit int, cur cursor) (Page, error) {
+	if len(keys) == 0 {
+		return Page{}, nil
+	}
+	c.add("k.key IN ("+db.Placeholders(len(keys))+")", keys...)
+	if cur.key {
+		c.add("k.key < ?", cur.published)
+	}
+	q := "SELECT " + summaryCols + ", n.body, k.key FROM notice_search_keys k JOIN notices n ON n.id = k.notice_id WHERE " +
+		c.where() + " ORDER BY k.key DESC LIMIT ?"
+	items, ks, err := s.readSummaries(ctx, q, append(c.args, limit+1), true, true)
+	return keyed(items, ks, limit), err
 }
 
 // keyScanPage reads notices in key order and checks the conditions (the

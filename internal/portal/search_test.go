@@ -53,12 +53,16 @@ func TestSearch(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sameIDs(t, tc.q, e.ids(Filter{Query: tc.q, Region: tc.region}), tc.want)
-			// The same through the index lookup rather than the scan of
-			// the newest titles (SQLite's two-character path).
-			old := recentScanBudget
+			// The same through each of the other ways a search can go:
+			// straight to the index rather than scanning the newest
+			// notices first, and (SQLite) reading the index newest first
+			// rather than collecting every match.
+			budget, limit := recentScanBudget, matchCap
+			defer func() { recentScanBudget, matchCap = budget, limit }()
 			recentScanBudget = 1
-			defer func() { recentScanBudget = old }()
 			sameIDs(t, tc.q+" (index)", e.ids(Filter{Query: tc.q, Region: tc.region, Limit: 1}), tc.want)
+			matchCap = 0
+			sameIDs(t, tc.q+" (index, newest first)", e.ids(Filter{Query: tc.q, Region: tc.region, Limit: 1}), tc.want)
 		})
 	}
 
@@ -136,5 +140,14 @@ func TestFTSQueryQuotes(t *testing.T) {
 	}
 	if got := likePattern(`50%_\`); got != `%50\%\_\\%` {
 		t.Errorf("likePattern = %s", got)
+	}
+}
+
+func TestCaselessCore(t *testing.T) {
+	for in, want := range map[string]string{"BX530303-2023-0000778": "530303-2023-0000778", "abc数据": "数据",
+		"数据中心": "数据中心", "ab": "", "x1y22z": "22"} {
+		if got := caselessCore(in); got != want {
+			t.Errorf("caselessCore(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
