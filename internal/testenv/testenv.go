@@ -73,6 +73,14 @@ var FastArgon2 = auth.Argon2{Memory: 64, Time: 1, Threads: 1}
 // users.
 func New(t testing.TB) *Env {
 	t.Helper()
+	e := bare(t)
+	e.fixtures()
+	return e
+}
+
+// bare builds the platform on a fresh, empty database.
+func bare(t testing.TB) *Env {
+	t.Helper()
 	e := &Env{T: t, Ctx: context.Background(), DB: dbtest.Open(t), Clock: clock.NewFake(Start), DataDir: t.TempDir(),
 		Users: map[auth.Role]string{}, Orgs: map[auth.OrgKind]int64{}}
 	var err error
@@ -102,7 +110,6 @@ func New(t testing.TB) *Env {
 	}
 	e.HTTP = httptest.NewServer(e.Web.Handler())
 	t.Cleanup(e.HTTP.Close)
-	e.fixtures()
 	return e
 }
 
