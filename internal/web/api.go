@@ -155,6 +155,15 @@ func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 	return n, nil
 }
 
+// paging reads ?limit= (1–200, default 50) and ?offset=.
+func paging(r *http.Request) (limit, offset int, err error) {
+	if limit, err = queryInt(r, "limit", 50, 1, 200); err != nil {
+		return 0, 0, err
+	}
+	offset, err = queryInt(r, "offset", 0, 0, 1<<30)
+	return limit, offset, err
+}
+
 // list is the envelope of paged lists.
 type list[T any] struct {
 	Items  []T `json:"items"`

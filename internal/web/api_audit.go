@@ -26,11 +26,7 @@ func parseDay(r *http.Request, name string) (time.Time, error) {
 // auditFilter reads the trail filter from the query string.
 func auditFilter(r *http.Request) (audit.Filter, error) {
 	q := r.URL.Query()
-	limit, err := queryInt(r, "limit", 50, 1, 200)
-	if err != nil {
-		return audit.Filter{}, err
-	}
-	offset, err := queryInt(r, "offset", 0, 0, 1<<30)
+	limit, offset, err := paging(r)
 	if err != nil {
 		return audit.Filter{}, err
 	}

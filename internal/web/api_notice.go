@@ -27,10 +27,7 @@ func (s *Server) apiNotices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.ProjectID = int64(project)
-	if f.Limit, err = queryInt(r, "limit", 50, 1, 200); err != nil {
-		return err
-	}
-	if f.Offset, err = queryInt(r, "offset", 0, 0, 1<<30); err != nil {
+	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return err
 	}
 	items, total, err := s.Notice.List(r.Context(), actorOf(r), f)

@@ -14,11 +14,7 @@ import (
 )
 
 func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt(r, "limit", 50, 1, 200)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(r, "offset", 0, 0, 1<<30)
+	limit, offset, err := paging(r)
 	if err != nil {
 		return err
 	}
@@ -270,11 +266,7 @@ func (s *Server) apiRemoveMaterial(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiIntakeQueue(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt(r, "limit", 50, 1, 200)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(r, "offset", 0, 0, 1<<30)
+	limit, offset, err := paging(r)
 	if err != nil {
 		return err
 	}

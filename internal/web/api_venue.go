@@ -142,10 +142,7 @@ func (s *Server) apiUnreserve(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiBookings(w http.ResponseWriter, r *http.Request) error {
 	f := venue.BookingFilter{State: venue.BookingState(r.URL.Query().Get("state"))}
 	var err error
-	if f.Limit, err = queryInt(r, "limit", 50, 1, 200); err != nil {
-		return err
-	}
-	if f.Offset, err = queryInt(r, "offset", 0, 0, 1<<30); err != nil {
+	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return err
 	}
 	if f.ProjectID, err = venueQueryID(r, "project"); err != nil {
