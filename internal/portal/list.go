@@ -46,7 +46,14 @@ func (c *conds) where() string { return strings.Join(c.sql, " AND ") }
 func visible(now time.Time, f Filter) conds {
 	var c conds
 	c.add("n.state = 'published'") // a literal, so the partial indexes apply
-	c.add("n.published_at <= ?", db.Micros(now))
+	// One upper bound on published_at, the tighter of now and To: given two,
+	// SQLite without statistics may start its newest-first scan at the
+	// looser one and wade through everything in between.
+	if !f.To.IsZero() && !f.To.After(now) {
+		c.add("n.published_at < ?", db.Micros(f.To))
+	} else {
+		c.add("n.published_at <= ?", db.Micros(now))
+	}
 	if f.TradeKind != "" {
 		c.add("n.trade_kind = ?", string(f.TradeKind))
 	}
@@ -59,9 +66,6 @@ func visible(now time.Time, f Filter) conds {
 	}
 	if !f.From.IsZero() {
 		c.add("n.published_at >= ?", db.Micros(f.From))
-	}
-	if !f.To.IsZero() {
-		c.add("n.published_at < ?", db.Micros(f.To))
 	}
 	return c
 }

@@ -29,8 +29,13 @@ const maxExpansion = 400
 // publication time; the exact check is on n.published_at.
 const keySlack = time.Minute
 
-const searchJoin = " FROM notice_search JOIN notice_search_keys k ON k.key = notice_search.rowid" +
-	" JOIN notices n ON n.id = k.notice_id WHERE "
+// The joins below are CROSS JOINs: in SQLite that fixes the join order
+// (index first, then each match's notice by primary key) whatever the
+// planner's statistics say — or fail to say, in a database nobody has run
+// ANALYZE on, where it would otherwise walk a million notices and probe
+// the index for each.
+const searchJoin = " FROM notice_search CROSS JOIN notice_search_keys k ON k.key = notice_search.rowid" +
+	" CROSS JOIN notices n ON n.id = k.notice_id WHERE "
 
 func (s *Service) searchSQLite(ctx context.Context, now time.Time, f Filter, long, short []string, cur cursor) (Page, error) {
 	c := visible(now, f)
@@ -121,7 +126,7 @@ func (s *Service) keysPage(ctx context.Context, keys []any, c conds, limit int, 
 	if cur.key {
 		c.add("k.key < ?", cur.published)
 	}
-	q := "SELECT " + summaryCols + ", n.body, k.key FROM notice_search_keys k JOIN notices n ON n.id = k.notice_id WHERE " +
+	q := "SELECT " + summaryCols + ", n.body, k.key FROM notice_search_keys k CROSS JOIN notices n ON n.id = k.notice_id WHERE " +
 		c.where() + " ORDER BY k.key DESC LIMIT ?"
 	items, ks, err := s.readSummaries(ctx, q, append(c.args, limit+1), true, true)
 	return keyed(items, ks, limit), err
@@ -143,7 +148,7 @@ func (s *Service) keyScanPage(ctx context.Context, now time.Time, c conds, limit
 		keys += " LIMIT ?"
 		args = append(args, budget)
 	}
-	q := "SELECT " + summaryCols + ", n.body, k.key FROM (" + keys + ") k JOIN notices n ON n.id = k.notice_id WHERE " +
+	q := "SELECT " + summaryCols + ", n.body, k.key FROM (" + keys + ") k CROSS JOIN notices n ON n.id = k.notice_id WHERE " +
 		c.where() + " ORDER BY k.key DESC LIMIT ?"
 	args = append(append(args, c.args...), limit+1)
 	items, ks, err := s.readSummaries(ctx, q, args, true, true)

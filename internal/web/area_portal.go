@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 
 	"ggzy/internal/auth"
 )
@@ -24,13 +23,8 @@ func (s *Server) portalRoutes() []route {
 func (s *Server) portalPages(mux *http.ServeMux) {
 	mux.Handle("GET /centres", s.page(s.centresPage))
 	mux.Handle("GET /notices", s.page(s.noticesPage))
-	// The notice area may serve the public notice page itself (pages run
-	// noticePages first); two handlers for one path would make the mux
-	// panic, so the portal's detail page stands back then.
-	probe := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: "/notices/1"}}
-	if _, taken := mux.Handler(probe); taken == "" {
-		mux.Handle("GET /notices/{id}", s.page(s.noticePage))
-	}
+	// The public notice page (/notices/{notice}) is the notice area's: it
+	// verifies the signature live and lists the portal's related notices.
 	mux.Handle("GET /stats", s.page(s.statsPage))
 	mux.Handle("GET /stats.xlsx", s.page(s.statsExport))
 	mux.Handle("GET /feeds/notices.xml", s.page(s.noticesFeed))

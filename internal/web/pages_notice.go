@@ -401,7 +401,12 @@ func (s *Server) noticePublicPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	// The portal adds the project's other published notices.
+	d, err := s.Portal.Notice(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, "notice", map[string]any{"Title": n.Title, "N": n, "Verify": v, "BodyLines": strings.Split(n.Body, "\n"),
-		"IsBidder": auth.Can(a.Role, auth.DownloadDocs)})
+		"IsBidder": auth.Can(a.Role, auth.DownloadDocs), "Related": d.Related})
 	return nil
 }

@@ -70,30 +70,6 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Portal.Notice(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, "portal_notice", map[string]any{"Title": d.Title, "N": d, "Paragraphs": paragraphs(d.Body)})
-	return nil
-}
-
-// paragraphs splits a notice's text at line breaks, dropping blank lines.
-func paragraphs(body string) []string {
-	var out []string
-	for _, line := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) error {
 	regions, err := s.Portal.Regions(r.Context(), actorOf(r))
 	if err != nil {
