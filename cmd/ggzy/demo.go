@@ -42,6 +42,11 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 				return fmt.Errorf("--now 须为北京时间 2006-01-02 15:04：%w", err)
 			}
 		}
+		if servable := demo.ServablePresent(now); !servable.Equal(now) {
+			fmt.Fprintf(out, "注意：节假日数据只到 %d 年，演示数据的时间线截至 %s（请在 internal/calendar/holidays 补充新年度的安排）\n",
+				clock.Local(servable).Year(), clock.Format(servable))
+			now = servable
+		}
 		fmt.Fprintf(out, "正在载入演示数据（昭通市及所辖11个县区、曲靖市、云南省；%d 个交易项目，2024年1月至 %s）…\n",
 			*projects, clock.Format(now)[:10])
 		began := time.Now()

@@ -27,3 +27,13 @@ func TestDemoLoadOnly(t *testing.T) {
 		t.Fatalf("second run: %d %s", code, out)
 	}
 }
+
+// Past the holiday data the demo still loads, ending where the calendar
+// ends, and says so.
+func TestDemoAfterTheHolidayDataRunsOut(t *testing.T) {
+	s := sqliteSite(t)
+	code, out, errOut := runCmd(t, s.args("demo", "--load-only", "--projects", "40", "--now", "2031-03-01 09:00")...)
+	if code != 0 || !strings.Contains(out, "演示数据的时间线截至") || !strings.Contains(out, "交易项目 40 个") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+}

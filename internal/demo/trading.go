@@ -111,3 +111,23 @@ func (l *loader) trading(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ServablePresent is the present the demo can load up to: now itself when
+// the calendar covers the half year after it, otherwise midday on 31 May
+// of the last covered year, so that `ggzy demo` keeps working (with its
+// data ending then) after the holiday files run out.
+func ServablePresent(now time.Time) time.Time {
+	if checkNow(now) == nil {
+		return now
+	}
+	years := calendar.Default().Years()
+	if len(years) == 0 {
+		return now
+	}
+	last := years[len(years)-1].Year
+	clamped := time.Date(last, time.May, 31, 12, 0, 0, 0, clock.Shanghai).UTC()
+	if clamped.After(now) || checkNow(clamped) != nil {
+		return now
+	}
+	return clamped
+}

@@ -175,3 +175,20 @@ func TestPresents(t *testing.T) {
 		})
 	}
 }
+
+// After the holiday files run out the demo still loads, ending its
+// timeline where the calendar can serve it.
+func TestServablePresent(t *testing.T) {
+	now := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+	if got := demo.ServablePresent(now); !got.Equal(now) {
+		t.Fatalf("a servable present moved to %v", got)
+	}
+	late := time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC)
+	got := demo.ServablePresent(late)
+	if !got.Before(late) || got.In(clock.Shanghai).Month() != time.May || got.In(clock.Shanghai).Day() != 31 {
+		t.Fatalf("ServablePresent(%v) = %v, want 31 May of the last covered year", late, got)
+	}
+	if demo.ServablePresent(got) != got {
+		t.Fatal("the clamped present must itself be servable")
+	}
+}
