@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ggzy/internal/auth"
+	"ggzy/internal/clock"
 	"ggzy/internal/errs"
 	"ggzy/internal/testenv"
 )
@@ -198,10 +199,12 @@ func TestTokens(t *testing.T) {
 		t.Fatal("token created by a token")
 	}
 
-	// Listing: own organisation only, newest first, last use noted, no secrets.
+	// Listing: own organisation only, newest first, last use noted to the
+	// day (Beijing), no secrets.
 	list, err := e.Auth.ListTokens(e.Ctx, bidder)
 	e.Must(err)
-	if len(list) != 2 || list[1].ID != tok.ID || !list[1].LastUsedAt.Equal(testenv.Start.Add(time.Hour)) || !list[0].LastUsedAt.IsZero() {
+	usedDay := time.Date(2026, 11, 25, 0, 0, 0, 0, clock.Shanghai)
+	if len(list) != 2 || list[1].ID != tok.ID || !list[1].LastUsedAt.Equal(usedDay) || !list[0].LastUsedAt.IsZero() {
 		t.Fatalf("list %+v", list)
 	}
 	other, err := e.Auth.ListTokens(e.Ctx, tenderer)

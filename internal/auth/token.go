@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
 )
@@ -131,7 +132,11 @@ func (s *Service) TokenActor(ctx context.Context, secret, ip string) (Actor, err
 		return Actor{}, err
 	}
 	a.ViaToken = true
-	// Last use is a hint for the owner, not a state change worth a trail event.
-	s.db.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", db.Micros(now), id)
+	// Last use is a hint for the owner, not a state change worth a trail
+	// event. It is kept to the day: an exact time could be matched against
+	// the time of a secret tender-document download (RULES B3).
+	day := now.In(clock.Shanghai)
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, clock.Shanghai)
+	s.db.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", db.Micros(day), id)
 	return a, nil
 }

@@ -103,8 +103,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 			slog.String("request_id", requestIDOf(r)), slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Duration("duration", d), slog.String("ip", s.clientIP(r)))
+			slog.Duration("duration", d), slog.String("ip", s.loggedIP(r)))
 	})
+}
+
+// loggedIP is the address for the request log, except for tender-document
+// downloads: who obtained the documents is secret until the bid deadline
+// (RULES B3), and an address next to a download path would tell.
+func (s *Server) loggedIP(r *http.Request) string {
+	if strings.Contains(r.URL.Path, "/documents/") {
+		return "（开标前保密）"
+	}
+	return s.clientIP(r)
 }
 
 // securityHeaders sets a strict policy: only our own scripts and styles, no
