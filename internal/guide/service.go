@@ -11,7 +11,6 @@ package guide
 import (
 	"context"
 
-	"ggzy/internal/audit"
 	"ggzy/internal/auth"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
@@ -148,19 +147,5 @@ func materialNames(ms []Material) []string {
 // record appends the audit event of a guide change. The guide is
 // platform-wide, so the event carries the actor's region (their centre).
 func (s *Service) record(ctx context.Context, tx *db.Tx, a auth.Actor, action string, m Matter, details map[string]any) error {
-	_, err := s.Audit.Append(ctx, tx, audit.Event{
-		ActorID: a.UserID, ActorName: actorName(a), OrgID: a.OrgID, IP: a.IP, Action: action,
-		ObjectType: "guide_matter", ObjectID: itoa(m.ID), Region: a.Region, Details: details,
-	})
-	return err
-}
-
-func actorName(a auth.Actor) string {
-	switch {
-	case a.Username == "":
-		return "公众"
-	case a.Name != "":
-		return a.Name + "(" + a.Username + ")"
-	}
-	return a.Username
+	return s.Record(ctx, tx, a, action, "guide_matter", itoa(m.ID), a.Region, "", details)
 }

@@ -17,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"ggzy/internal/audit"
 	"ggzy/internal/auth"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
@@ -61,16 +60,6 @@ func (s *Service) now() time.Time { return db.Time(db.Micros(s.Clock.Now())) }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
-func actorName(a auth.Actor) string {
-	switch {
-	case a.Username == "":
-		return "公众"
-	case a.Name != "":
-		return a.Name + "(" + a.Username + ")"
-	}
-	return a.Username
-}
-
 // record appends the use case's one audit event for notice n.
 func (s *Service) record(ctx context.Context, tx *db.Tx, a auth.Actor, action string, n Notice, p tender.Project, details map[string]any) error {
 	if details == nil {
@@ -78,12 +67,7 @@ func (s *Service) record(ctx context.Context, tx *db.Tx, a auth.Actor, action st
 	}
 	details["project_id"] = p.ID
 	details["kind"] = string(n.Kind)
-	_, err := s.Audit.Append(ctx, tx, audit.Event{
-		ActorID: a.UserID, ActorName: actorName(a), OrgID: a.OrgID, IP: a.IP,
-		Action: action, ObjectType: "notice", ObjectID: itoa(n.ID),
-		Region: p.RegionCode, Industry: p.Industry, Details: details,
-	})
-	return err
+	return s.Record(ctx, tx, a, action, "notice", itoa(n.ID), p.RegionCode, p.Industry, details)
 }
 
 // loadFor reads a notice and its project.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"ggzy/internal/audit"
 	"ggzy/internal/auth"
 	"ggzy/internal/calendar"
 	"ggzy/internal/centre"
@@ -342,21 +341,7 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, id int64, reason s
 // record appends the audit event of a project step, in the project's
 // region and industry so its supervisors see it.
 func (s *Service) record(ctx context.Context, tx *db.Tx, a auth.Actor, action string, p Project, details map[string]any) error {
-	_, err := s.Audit.Append(ctx, tx, audit.Event{
-		ActorID: a.UserID, ActorName: actorName(a), OrgID: a.OrgID, IP: a.IP, Action: action,
-		ObjectType: "project", ObjectID: itoa(p.ID), Region: p.RegionCode, Industry: p.Industry, Details: details,
-	})
-	return err
-}
-
-func actorName(a auth.Actor) string {
-	switch {
-	case a.Username == "":
-		return "公众"
-	case a.Name != "":
-		return a.Name + "(" + a.Username + ")"
-	}
-	return a.Username
+	return s.Record(ctx, tx, a, action, "project", itoa(p.ID), p.RegionCode, p.Industry, details)
 }
 
 // summary is what the trail keeps of a registration or edit: enough to
