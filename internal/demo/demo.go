@@ -13,6 +13,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -76,7 +77,7 @@ type Services struct {
 type Options struct {
 	// Now is the present: the timeline runs from the start of 2024 up to
 	// it, and whatever would happen later (deadlines, bookings, scheduled
-	// notices) is left pending. Zero means time.Now().
+	// notices) is left pending. Required: the caller's clock decides it.
 	Now time.Time
 	// Projects is how many trading projects to load; 0 is
 	// DefaultProjects. Small numbers keep tests quick and still cover
@@ -125,7 +126,8 @@ func Load(ctx context.Context, d *db.DB, s Services, opt Options) (Result, error
 		return Result{}, err
 	}
 	if opt.Now.IsZero() {
-		opt.Now = time.Now()
+		// The present comes from the caller's clock, never the wall clock.
+		return Result{}, errors.New("demo: Options.Now (the present) is required")
 	}
 	if opt.Projects <= 0 {
 		opt.Projects = DefaultProjects

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -153,6 +154,42 @@ func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 		return 0, f.Err()
 	}
 	return n, nil
+}
+
+// withBody serves a call on one object that takes a JSON body: it reads
+// the id from the path parameter, decodes the body, calls the service and
+// answers with its result.
+func withBody[In, Out any](w http.ResponseWriter, r *http.Request, param string, status int,
+	call func(context.Context, auth.Actor, int64, In) (Out, error)) error {
+	id, err := pathID(r, param)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	out, err := call(r.Context(), actorOf(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
+// withID serves a call on one object without a body.
+func withID[Out any](w http.ResponseWriter, r *http.Request, param string, status int,
+	call func(context.Context, auth.Actor, int64) (Out, error)) error {
+	id, err := pathID(r, param)
+	if err != nil {
+		return err
+	}
+	out, err := call(r.Context(), actorOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
 }
 
 // paging reads ?limit= (1–200, default 50) and ?offset=.

@@ -31,16 +31,7 @@ func (s *Server) apiGuide(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiMatter(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "matter")
-	if err != nil {
-		return err
-	}
-	m, err := s.Guide.Get(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m)
-	return nil
+	return withID(w, r, "matter", http.StatusOK, s.Guide.Get)
 }
 
 func (s *Server) apiCreateMatter(w http.ResponseWriter, r *http.Request) error {
@@ -57,18 +48,5 @@ func (s *Server) apiCreateMatter(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUpdateMatter(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "matter")
-	if err != nil {
-		return err
-	}
-	var in guide.MatterEdit
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := s.Guide.Update(r.Context(), actorOf(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m)
-	return nil
+	return withBody(w, r, "matter", http.StatusOK, s.Guide.Update)
 }

@@ -126,33 +126,11 @@ func (s *Server) apiCreateOrg(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	org, err := s.Auth.GetOrg(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, org)
-	return nil
+	return withID(w, r, "id", http.StatusOK, s.Auth.GetOrg)
 }
 
 func (s *Server) apiDecideOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var d auth.Decision
-	if err := decode(w, r, &d); err != nil {
-		return err
-	}
-	org, err := s.Auth.DecideOrg(r.Context(), actorOf(r), id, d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, org)
-	return nil
+	return withBody(w, r, "id", http.StatusOK, s.Auth.DecideOrg)
 }
 
 func (s *Server) apiOrgUsers(w http.ResponseWriter, r *http.Request) error {

@@ -52,63 +52,19 @@ func (s *Server) apiDraftNotice(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := noticeID(r)
-	if err != nil {
-		return err
-	}
-	n, err := s.Notice.Get(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return withID(w, r, "notice", http.StatusOK, s.Notice.Get)
 }
 
 func (s *Server) apiUpdateNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := noticeID(r)
-	if err != nil {
-		return err
-	}
-	var in notice.Input
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	n, err := s.Notice.Update(r.Context(), actorOf(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return withBody(w, r, "notice", http.StatusOK, s.Notice.Update)
 }
 
 func (s *Server) apiSubmitNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := noticeID(r)
-	if err != nil {
-		return err
-	}
-	n, err := s.Notice.Submit(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return withID(w, r, "notice", http.StatusOK, s.Notice.Submit)
 }
 
 func (s *Server) apiDecideNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := noticeID(r)
-	if err != nil {
-		return err
-	}
-	var d notice.Decision
-	if err := decode(w, r, &d); err != nil {
-		return err
-	}
-	n, err := s.Notice.Decide(r.Context(), actorOf(r), id, d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return withBody(w, r, "notice", http.StatusOK, s.Notice.Decide)
 }
 
 func (s *Server) apiCheckNotice(w http.ResponseWriter, r *http.Request) error {
@@ -133,16 +89,7 @@ func (s *Server) apiCheckNotice(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiVerifyNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := noticeID(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.Notice.Verify(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return withID(w, r, "notice", http.StatusOK, s.Notice.Verify)
 }
 
 func (s *Server) apiAttachNotice(w http.ResponseWriter, r *http.Request) error {

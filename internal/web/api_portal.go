@@ -34,16 +34,7 @@ func (s *Server) apiPortalNotices(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiPortalNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Portal.Notice(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return withID(w, r, "id", http.StatusOK, s.Portal.Notice)
 }
 
 func (s *Server) apiPortalStats(w http.ResponseWriter, r *http.Request) error {

@@ -43,33 +43,11 @@ func (s *Server) apiRegisterProject(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "project")
-	if err != nil {
-		return err
-	}
-	p, err := s.Tender.Get(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return withID(w, r, "project", http.StatusOK, s.Tender.Get)
 }
 
 func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "project")
-	if err != nil {
-		return err
-	}
-	var in tender.ProjectInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	p, err := s.Tender.Update(r.Context(), actorOf(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return withBody(w, r, "project", http.StatusOK, s.Tender.Update)
 }
 
 // tenderNoBody accepts a missing body or "{}" for actions that take no input.
@@ -117,33 +95,11 @@ func (s *Server) apiWithdrawProject(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiDecideProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "project")
-	if err != nil {
-		return err
-	}
-	var d tender.Decision
-	if err := decode(w, r, &d); err != nil {
-		return err
-	}
-	p, err := s.Tender.Decide(r.Context(), actorOf(r), id, d)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return withBody(w, r, "project", http.StatusOK, s.Tender.Decide)
 }
 
 func (s *Server) apiChecklist(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "project")
-	if err != nil {
-		return err
-	}
-	c, err := s.Tender.Checklist(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return withID(w, r, "project", http.StatusOK, s.Tender.Checklist)
 }
 
 // apiUploadMaterial streams one file of a multipart/form-data body into

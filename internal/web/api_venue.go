@@ -39,33 +39,11 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	room, err := s.Venue.GetRoom(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, room)
-	return nil
+	return withID(w, r, "id", http.StatusOK, s.Venue.GetRoom)
 }
 
 func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var ch venue.RoomChange
-	if err := decode(w, r, &ch); err != nil {
-		return err
-	}
-	room, err := s.Venue.UpdateRoom(r.Context(), actorOf(r), id, ch)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, room)
-	return nil
+	return withBody(w, r, "id", http.StatusOK, s.Venue.UpdateRoom)
 }
 
 func (s *Server) apiRoomCalendar(w http.ResponseWriter, r *http.Request) error {
@@ -107,20 +85,7 @@ func (s *Server) apiReservations(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiReserve(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var n venue.NewReservation
-	if err := decode(w, r, &n); err != nil {
-		return err
-	}
-	res, err := s.Venue.Reserve(r.Context(), actorOf(r), id, n)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, res)
-	return nil
+	return withBody(w, r, "id", http.StatusCreated, s.Venue.Reserve)
 }
 
 func (s *Server) apiUnreserve(w http.ResponseWriter, r *http.Request) error {
@@ -191,16 +156,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiBooking(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	b, err := s.Venue.GetBooking(r.Context(), actorOf(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return withID(w, r, "id", http.StatusOK, s.Venue.GetBooking)
 }
 
 type cancelRequest struct {
