@@ -9,10 +9,13 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
 	"ggzy/internal/blob"
+	"ggzy/internal/ca"
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/expert"
 	"ggzy/internal/gm"
 	"ggzy/internal/guide"
 	"ggzy/internal/notice"
@@ -22,6 +25,8 @@ import (
 	"ggzy/internal/tender"
 	"ggzy/internal/venue"
 	"ggzy/internal/web"
+
+	"github.com/emmansun/gmsm/smx509"
 )
 
 // app is the object graph; only this package builds it.
@@ -41,6 +46,12 @@ type app struct {
 	notice *notice.Service
 	venue  *venue.Service
 	portal *portal.Service
+	expert *expert.Service
+
+	trust certTrust   // the CA and the external roots bidders' certificates chain to
+	ca    *ca.Service // set by open (withCA), not by build
+
+	bidding *bidding.Service // needs the certificate service: set by withCA
 }
 
 // open connects, migrates and loads the platform keys from the data dir.
@@ -68,7 +79,40 @@ func open(ctx context.Context, st storage, logger *slog.Logger) (*app, error) {
 		d.Close()
 		return nil, err
 	}
-	return build(d, clock.System{}, logger, keys, blobs), nil
+	trust, err := loadTrust(st)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return build(d, clock.System{}, logger, keys, blobs).withCA(trust), nil
+}
+
+// certTrust is the built-in CA (DATA/keys/ca.pem) and the external CA
+// certificates of --ca-roots / GGZY_CA_ROOTS.
+type certTrust struct {
+	authority *ca.Authority
+	external  []*smx509.Certificate
+}
+
+func loadTrust(st storage) (certTrust, error) {
+	authority, err := ca.LoadOrCreate(filepath.Join(st.data, "keys"), clock.System{}.Now())
+	if err != nil {
+		return certTrust{}, err
+	}
+	external, err := ca.LoadRoots(st.caRoots)
+	if err != nil {
+		return certTrust{}, err
+	}
+	return certTrust{authority: authority, external: external}, nil
+}
+
+// withCA adds the certificate service over a's clock; the demo calls it on
+// its second build too (l.withCA(a.trust)).
+func (a *app) withCA(t certTrust) *app {
+	a.trust, a.ca = t, ca.New(a.base, t.authority, t.external)
+	a.bidding = bidding.New(a.base, a.tender, a.ca, a.notice)
+	a.bidding.RecordPDF = bidding.RenderRecord
+	return a
 }
 
 // build wires the services over an open database; demo uses it again with
@@ -87,6 +131,7 @@ func build(d *db.DB, clk clock.Clock, logger *slog.Logger, keys *gm.Keys, blobs 
 	a.notice = notice.New(base, a.tender)
 	a.venue = venue.New(base)
 	a.portal = portal.New(base)
+	a.expert = expert.New(base)
 	return a
 }
 
@@ -94,7 +139,8 @@ func (a *app) close() { a.db.Close() }
 
 func (a *app) web(secure, trustProxy bool) (*web.Server, error) {
 	return web.New(web.Deps{DB: a.db, Clock: a.clock, Log: a.log, Auth: a.auth, Trail: a.trail, Audit: a.audit,
-		Calendar: a.cal, Guide: a.guide, Tender: a.tender, Notice: a.notice, Venue: a.venue, Portal: a.portal,
+		Calendar: a.cal, Guide: a.guide, Tender: a.tender, Notice: a.notice, Venue: a.venue, Portal: a.portal, Expert: a.expert,
+		CA:      a.ca, Bidding: a.bidding,
 		Version: version, SecureCookies: secure, TrustProxy: trustProxy})
 }
 

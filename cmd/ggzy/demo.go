@@ -81,7 +81,7 @@ func loadDemo(ctx context.Context, a *app, now time.Time, projects int) (demo.Re
 	cfg := auth.DefaultConfig
 	cfg.PasswordHasher = auth.Argon2{Memory: 19 * 1024, Time: 2, Threads: 1}
 	svc := demo.Services{Auth: auth.NewService(a.db, fake, l.audit, a.keys.PII, cfg), Guide: l.guide, Tender: l.tender,
-		Notice: l.notice, Venue: l.venue, Clock: fake}
+		Notice: l.notice, Venue: l.venue, Expert: l.expert, Clock: fake}
 	return demo.Load(ctx, a.db, svc, demo.Options{Now: now, Projects: projects})
 }
 

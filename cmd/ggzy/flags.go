@@ -42,11 +42,13 @@ func env(name, def string) string {
 // storage holds the flags every command that touches data shares.
 type storage struct {
 	db, data string
+	caRoots  string // folder of external CA certificates (serve --ca-roots; elsewhere GGZY_CA_ROOTS)
 }
 
 func (s *storage) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.db, "db", env("GGZY_DB", "sqlite:./ggzy-data/ggzy.db"), "数据库地址：sqlite:路径 或 postgres://…（环境变量 GGZY_DB）")
 	fs.StringVar(&s.data, "data", env("GGZY_DATA", "./ggzy-data"), "数据目录：平台密钥、文件存储（环境变量 GGZY_DATA）")
+	s.caRoots = env("GGZY_CA_ROOTS", "")
 }
 
 // subcommand checks that args start with the one subcommand a command has

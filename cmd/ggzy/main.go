@@ -28,6 +28,7 @@ func commands() []command {
 		{"audit", "审计日志工具：audit verify 校验全部事件、检查点与签名", runAudit},
 		{"user", "用户工具：user create 建立管理员或中心工作人员账户", runUser},
 		{"centre", "交易中心工具：centre create 建立交易中心", runCentre},
+		{"cert", "数字证书工具：cert issue 签发、cert list 列出、cert revoke 吊销投标人证书", runCert},
 		{"version", "显示版本", runVersion},
 	}
 }

@@ -25,6 +25,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defAddr string) {
 	fs.StringVar(&f.key, "tls-key", env("GGZY_TLS_KEY", ""), "TLS 私钥文件")
 	fs.BoolVar(&f.trustProxy, "trust-proxy", env("GGZY_TRUST_PROXY", "") == "true", "信任反向代理的 X-Forwarded-For（仅在代理之后部署时开启）")
 	fs.StringVar(&f.logFormat, "log", env("GGZY_LOG", "text"), "日志格式：text 或 json")
+	fs.StringVar(&f.caRoots, "ca-roots", env("GGZY_CA_ROOTS", ""), "信任的外部 CA 证书目录（PEM 文件：投标人证书的根证书及中级 CA 证书；环境变量 GGZY_CA_ROOTS）")
 }
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
@@ -68,6 +69,7 @@ func serve(ctx context.Context, a *app, f serveFlags, ready func(url string)) er
 		ready(url)
 	}
 	go a.housekeeping(ctx)
+	go a.openings(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if tls {
@@ -104,6 +106,24 @@ func displayAddr(addr net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// openings runs the online opening's scheduled steps every few seconds,
+// so an opening starts at its deadline (RULES A13) and a decryption window
+// closes on time. The steps are idempotent and safe on several nodes.
+func (a *app) openings(ctx context.Context) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		if err := a.bidding.Housekeeping(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("online opening", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // housekeeping signs a checkpoint of the audit log every minute and

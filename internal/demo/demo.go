@@ -21,6 +21,7 @@ import (
 	"ggzy/internal/centre"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/expert"
 	"ggzy/internal/guide"
 	"ggzy/internal/notice"
 	"ggzy/internal/tender"
@@ -70,6 +71,7 @@ type Services struct {
 	Tender *tender.Service
 	Notice *notice.Service
 	Venue  *venue.Service
+	Expert *expert.Service
 	Clock  *clock.Fake
 }
 
@@ -141,7 +143,7 @@ func Load(ctx context.Context, d *db.DB, s Services, opt Options) (Result, error
 	s.Clock.Set(timelineStart)
 	l := &loader{q: d, svc: s, g: newGen(20181119), opt: opt} // the seed account's publication date
 	steps := []func(context.Context) error{l.centres, l.platform, l.supervisors, l.parties, l.signIn,
-		l.tradingParties, l.guide, l.rooms, l.trading}
+		l.tradingParties, l.guide, l.rooms, l.experts, l.trading}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err

@@ -17,6 +17,7 @@ import (
 	"ggzy/internal/db/dbtest"
 	"ggzy/internal/demo"
 	"ggzy/internal/errs"
+	"ggzy/internal/expert"
 	"ggzy/internal/gm"
 	"ggzy/internal/guide"
 	"ggzy/internal/notice"
@@ -59,7 +60,8 @@ func newPlatform(t *testing.T) *rig {
 	p.svc = auth.NewService(p.db, clk, p.log, p.keys.PII, cfg)
 	base := platform.Base{DB: p.db, Clock: clk, Audit: p.log, Calendar: calendar.Default(), Blobs: blobs, Keys: p.keys}
 	ts := tender.New(base)
-	p.all = demo.Services{Auth: p.svc, Guide: guide.New(base), Tender: ts, Notice: notice.New(base, ts), Venue: venue.New(base), Clock: clk}
+	p.all = demo.Services{Auth: p.svc, Guide: guide.New(base), Tender: ts, Notice: notice.New(base, ts), Venue: venue.New(base),
+		Expert: expert.New(base), Clock: clk}
 	return p
 }
 

@@ -23,7 +23,7 @@ var timelineStart = time.Date(2024, 1, 2, 8, 30, 0, 0, clock.Shanghai).UTC()
 const settle = 15 * time.Minute
 
 func checkServices(s Services) error {
-	if s.Auth == nil || s.Guide == nil || s.Tender == nil || s.Notice == nil || s.Venue == nil || s.Clock == nil {
+	if s.Auth == nil || s.Guide == nil || s.Tender == nil || s.Notice == nil || s.Venue == nil || s.Expert == nil || s.Clock == nil {
 		return errors.New("demo: every service and the fake clock they run on are needed")
 	}
 	return nil

@@ -14,7 +14,7 @@ func NewDemo(t testing.TB, projects int) (*Env, demo.Result) {
 	t.Helper()
 	e := bare(t)
 	res, err := demo.Load(e.Ctx, e.DB, demo.Services{Auth: e.Auth, Guide: e.Guide, Tender: e.Tender,
-		Notice: e.Notice, Venue: e.Venue, Clock: e.Clock}, demo.Options{Now: Start, Projects: projects})
+		Notice: e.Notice, Venue: e.Venue, Expert: e.Expert, Clock: e.Clock}, demo.Options{Now: Start, Projects: projects})
 	if err != nil {
 		t.Fatalf("demo: %v", err)
 	}

@@ -11,16 +11,20 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
 	"ggzy/internal/blob"
+	"ggzy/internal/ca"
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/db/dbtest"
+	"ggzy/internal/expert"
 	"ggzy/internal/gm"
 	"ggzy/internal/guide"
 	"ggzy/internal/ident"
@@ -56,6 +60,9 @@ type Env struct {
 	Notice  *notice.Service
 	Venue   *venue.Service
 	Portal  *portal.Service
+	Expert  *expert.Service
+	Bidding *bidding.Service
+	CA      *ca.Service // bidders' certificates; its built-in root lives in DataDir/keys
 	Web     *web.Server
 	HTTP    *httptest.Server
 	DataDir string
@@ -101,9 +108,18 @@ func bare(t testing.TB) *Env {
 	e.Notice = notice.New(e.Base, e.Tender)
 	e.Venue = venue.New(e.Base)
 	e.Portal = portal.New(e.Base)
+	e.Expert = expert.New(e.Base)
+	authority, err := ca.LoadOrCreate(filepath.Join(e.DataDir, "keys"), e.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.CA = ca.New(e.Base, authority, nil)
+	e.Bidding = bidding.New(e.Base, e.Tender, e.CA, e.Notice)
+	e.Bidding.RecordPDF = bidding.RenderRecord
 	// Request logs would drown test output; failures carry the request id.
 	e.Web, err = web.New(web.Deps{DB: e.DB, Clock: e.Clock, Log: slog.New(slog.DiscardHandler), Auth: e.Auth, Trail: e.Trail, Audit: e.Audit,
-		Calendar: e.Base.Calendar, Guide: e.Guide, Tender: e.Tender, Notice: e.Notice, Venue: e.Venue, Portal: e.Portal,
+		Calendar: e.Base.Calendar, Guide: e.Guide, Tender: e.Tender, Notice: e.Notice, Venue: e.Venue, Portal: e.Portal, Expert: e.Expert,
+		CA:      e.CA, Bidding: e.Bidding,
 		Version: "test"})
 	if err != nil {
 		t.Fatal(err)

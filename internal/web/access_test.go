@@ -43,6 +43,7 @@ func fillPath(t *testing.T, pattern string, ids map[string]int64) string {
 		{"/api/v1/centres/", "{code}", "530600"},
 		{"/api/v1/notices/", "{notice}", "1"}, // no fixture notice: allowed callers get 404 or 422
 		{"/api/v1/notices/", "{file}", "1"},
+		{"/api/v1/certificates/", "{id}", "1"}, // no fixture certificate: allowed callers get 404 or 422
 	} {
 		if strings.HasPrefix(p, param.prefix) {
 			p = strings.Replace(p, param.name, param.value, 1)

@@ -43,6 +43,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.noticePages(mux)
 	s.venuePages(mux)
 	s.portalPages(mux)
+	s.certPages(mux)
 }
 
 // requireSignIn sends anonymous visitors to the sign-in page.
@@ -175,6 +176,7 @@ func workbenchCards(a auth.Actor) []card {
 	cs = append(cs, tenderCards(a)...)
 	cs = append(cs, noticeCards(a)...)
 	cs = append(cs, venueCards(a)...)
+	cs = append(cs, certCards(a)...)
 	cs = append(cs, card{"本单位信息", "查看本单位登记信息与审核状态", "/workbench/organisations/" + strconv.FormatInt(a.OrgID, 10)})
 	return cs
 }

@@ -11,9 +11,12 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
+	"ggzy/internal/ca"
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/expert"
 	"ggzy/internal/guide"
 	"ggzy/internal/notice"
 	"ggzy/internal/portal"
@@ -36,6 +39,9 @@ type Deps struct {
 	Notice   *notice.Service
 	Venue    *venue.Service
 	Portal   *portal.Service
+	Expert   *expert.Service
+	Bidding  *bidding.Service
+	CA       *ca.Service
 	Version  string
 	// TrustProxy takes the client address from X-Forwarded-For.
 	TrustProxy bool

@@ -1,0 +1,193 @@
+package bidding
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"ggzy/internal/auth"
+	"ggzy/internal/db"
+	"ggzy/internal/errs"
+	"ggzy/internal/sealed"
+	"ggzy/internal/tender"
+)
+
+// contentKeyAAD binds a stored content key to its bid.
+func contentKeyAAD(bidID int64) []byte { return fmt.Appendf(nil, "ggzy/bid-content-key/v1|bid=%d", bidID) }
+
+// Decrypt takes the content key a bidder hands over during the decryption
+// window (its tool unwrapped it with the bidder's private key), decrypts
+// the bid, checks every chunk and digest and extracts the bid form
+// (RULES B5). A wrong key may be retried until the window closes; damage
+// to the stored file is the platform's fault and is final at once (B6).
+func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []byte) (Opened, error) {
+	if err := a.Authorize(auth.DecryptBid); err != nil {
+		return Opened{}, err
+	}
+	var f errs.Fields
+	if len(key) != 16 {
+		f.Add("content_key", "内容密钥应为 16 字节（32 位十六进制）")
+	}
+	if err := f.Err(); err != nil {
+		return Opened{}, err
+	}
+	o, found, err := getOpening(ctx, s.DB, lotID)
+	if err != nil {
+		return Opened{}, err
+	}
+	if !found {
+		return Opened{}, errNoOpening
+	}
+	b, err := openedOf(ctx, s.DB, lotID, a.OrgID)
+	if err != nil {
+		return Opened{}, err
+	}
+	if o.state != Decrypting || !s.now().Before(o.windowEndsAt) {
+		return Opened{}, errs.E(errs.Conflict, "解密时间已结束")
+	}
+	if b.status != Pending {
+		return Opened{}, errs.E(errs.Conflict, "您的投标文件已处理（%s）", b.status.Label())
+	}
+	// The heavy part, outside any transaction.
+	contents, cause := s.open(ctx, b, key)
+	var out Opened
+	err = s.DB.Transact(ctx, func(tx *db.Tx) error {
+		if err := tx.Lock(ctx, lockKey(lotID)); err != nil {
+			return err
+		}
+		now := s.now()
+		o, _, err := getOpening(ctx, tx, lotID)
+		if err != nil {
+			return err
+		}
+		if o.state != Decrypting || !now.Before(o.windowEndsAt) {
+			return errs.E(errs.Conflict, "解密时间已结束")
+		}
+		b, err := openedOf(ctx, tx, lotID, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if b.status != Pending {
+			return errs.E(errs.Conflict, "您的投标文件已处理（%s）", b.status.Label())
+		}
+		if cause == CauseNone && s.Certs != nil {
+			if certErr := s.Certs.Check(ctx, tx, a.OrgID, contents.Envelope.Cert, now); certErr != nil {
+				cause = CauseCert
+			}
+		}
+		l, err := tender.GetLot(ctx, tx, lotID)
+		if err != nil {
+			return err
+		}
+		p, err := tender.GetProject(ctx, tx, l.ProjectID)
+		if err != nil {
+			return err
+		}
+		details := map[string]any{"lot": l.Name, "bid": b.id}
+		switch cause {
+		case CauseNone:
+			if err := s.storeDecrypted(ctx, tx, b, l, contents, key); err != nil {
+				return err
+			}
+			details["result"] = "decrypted"
+		case CauseWrongKey, CauseCert:
+			// The bidder may try again until the window closes.
+			if _, err := tx.Exec(ctx, "UPDATE opened_bids SET attempts = attempts + 1, failure_cause = ? WHERE id = ?", cause, b.id); err != nil {
+				return err
+			}
+			details["result"], details["cause"] = "failed", string(cause)
+		default: // the platform's fault: final, treated as withdrawn (B6)
+			if _, err := tx.Exec(ctx, "UPDATE opened_bids SET attempts = attempts + 1, status = ?, failure_cause = ? WHERE id = ?",
+				Withdrawn, cause, b.id); err != nil {
+				return err
+			}
+			details["result"], details["cause"] = "withdrawn", string(cause)
+		}
+		if err := s.Record(ctx, tx, a, "bid.decrypt", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry, details); err != nil {
+			return err
+		}
+		if b, err = openedOf(ctx, tx, lotID, a.OrgID); err != nil {
+			return err
+		}
+		names, err := orgNames(ctx, tx, []int64{b.orgID})
+		if err != nil {
+			return err
+		}
+		out = s.view(ctx, tx, b, names)
+		// Everybody done: no need to wait for the window.
+		var pending int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM opened_bids WHERE lot_id = ? AND status = ?", lotID, Pending).Scan(&pending); err != nil {
+			return err
+		}
+		if pending == 0 {
+			return s.finish(ctx, tx, lotID)
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	switch cause {
+	case CauseWrongKey:
+		return out, errs.E(errs.Invalid, "提交的密钥无法解密投标文件，请确认使用的是投标时的数字证书；解密时限内可以重试")
+	case CauseCert:
+		return out, errs.E(errs.Invalid, "数字证书已失效（吊销或过期），无法解密")
+	case CauseDamaged, CauseMissing:
+		return out, errs.E(errs.Conflict, "平台存储的投标文件%s，按撤回投标处理（规则 B6，%s）", map[Cause]string{CauseDamaged: "损坏", CauseMissing: "缺失"}[cause], srcB6)
+	}
+	return out, nil
+}
+
+// open decrypts and verifies a stored bid with key, discarding the files'
+// bytes (their digests are kept), and says why it failed if it did.
+func (s *Service) open(ctx context.Context, b openedRow, key []byte) (sealed.Contents, Cause) {
+	rc, err := s.Blobs.Open(ctx, b.blobKey)
+	if err != nil {
+		return sealed.Contents{}, CauseMissing
+	}
+	defer rc.Close()
+	c, err := sealed.Open(rc, key, nil)
+	switch {
+	case err == nil:
+		return c, CauseNone
+	case errors.Is(err, sealed.ErrWrongKey):
+		return c, CauseWrongKey
+	}
+	return c, CauseDamaged
+}
+
+// storeDecrypted keeps what the opening shows of a decrypted bid and the
+// content key (sealed), so evaluation can read the files later; a price
+// above the published maximum is marked (RULES A14).
+func (s *Service) storeDecrypted(ctx context.Context, tx *db.Tx, b openedRow, l tender.Lot, c sealed.Contents, key []byte) error {
+	form := c.Form
+	extra, err := json.Marshal(nonNil(form.Extra))
+	if err != nil {
+		return err
+	}
+	files := make([]FileInfo, 0, len(c.Files))
+	for _, f := range c.Files {
+		files = append(files, FileInfo{Name: f.Name, Size: f.Size, Digest: fmt.Sprintf("%x", f.Digest)})
+	}
+	fj, err := json.Marshal(files)
+	if err != nil {
+		return err
+	}
+	above := 0
+	if AboveMax(form.Price, l.MaxPrice) {
+		above = 1
+	}
+	_, err = tx.Exec(ctx, `UPDATE opened_bids SET status = ?, failure_cause = '', attempts = attempts + 1, content_key = ?,
+		price = ?, duration_days = ?, quality = ?, manager = ?, manager_cert = ?, extra = ?, files = ?, above_max = ?,
+		decrypted_at = ? WHERE id = ?`, Decrypted, s.Keys.PII.Seal(key, contentKeyAAD(b.id)), form.Price, form.DurationDays,
+		form.Quality, form.Manager, form.ManagerCert, string(extra), string(fj), above, db.Micros(s.now()), b.id)
+	return err
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}

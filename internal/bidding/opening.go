@@ -1,0 +1,288 @@
+package bidding
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ggzy/internal/db"
+	"ggzy/internal/errs"
+	"ggzy/internal/tender"
+)
+
+const (
+	srcA12 = "《招标投标法》第二十八条、《招标投标法实施条例》第四十四条"
+	srcA14 = "《招标投标法实施条例》第二十七条、第五十一条"
+	srcB5  = "《电子招标投标办法》第二十九条至第三十二条"
+	srcB6  = "《电子招标投标办法》第三十一条"
+)
+
+// StartDue starts the opening of every lot whose deadline has passed
+// (RULES A13: the opening happens at the deadline). It is the durable
+// scheduled job: its state is the database (lots past their deadline
+// without an openings row), so it survives restarts, and inserting the
+// openings row is what starts an opening, so with several server nodes
+// each lot is started once. The serve loop calls it every few seconds.
+func (s *Service) StartDue(ctx context.Context) (int, error) {
+	now := s.now()
+	rows, err := s.DB.Query(ctx, `SELECT l.id FROM lots l JOIN projects p ON p.id = l.project_id
+		WHERE l.bid_deadline > 0 AND l.bid_deadline <= ? AND p.state IN ('tendering', 'evaluating')
+		AND p.procedure NOT IN ('listing', 'auction')
+		AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.lot_id = l.id) ORDER BY l.bid_deadline, l.id LIMIT 100`, db.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		started, err := s.start(ctx, id)
+		if err != nil {
+			return n, fmt.Errorf("开标（标段 %d）: %w", id, err)
+		}
+		if started {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// start opens one lot: its sealed rows are unsealed into opened_bids, the
+// decoys dropped, and either the decryption window opens or, with fewer
+// than three bids, the lot fails (RULES A12).
+func (s *Service) start(ctx context.Context, lotID int64) (bool, error) {
+	started := false
+	err := s.DB.Transact(ctx, func(tx *db.Tx) error {
+		now := s.now()
+		l, err := tender.GetLot(ctx, tx, lotID)
+		if err != nil {
+			return err
+		}
+		if l.BidDeadline.IsZero() || now.Before(l.BidDeadline) {
+			return nil // the deadline moved meanwhile
+		}
+		p, err := tender.GetProject(ctx, tx, l.ProjectID)
+		if err != nil {
+			return err
+		}
+		window := s.DefaultWindow
+		var minutes int
+		if err := tx.QueryRow(ctx, "SELECT decrypt_minutes FROM lots WHERE id = ?", lotID).Scan(&minutes); err != nil {
+			return err
+		}
+		if minutes > 0 {
+			window = time.Duration(minutes) * time.Minute
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO openings (lot_id, state, started_at, window_ends_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (lot_id) DO NOTHING`, lotID, Decrypting, db.Micros(now), db.Micros(now.Add(window)))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // another node started it
+		}
+		active, err := s.activeRows(ctx, tx, lotID)
+		if err != nil {
+			return err
+		}
+		var commitments []string
+		for _, r := range active {
+			o := openedRow{id: r.id, lotID: lotID, orgID: r.rec.Org, userID: r.rec.User, blobKey: r.rec.Blob, size: r.rec.Size,
+				certFP: r.rec.CertFP, wrapped: r.rec.Wrapped, ip: r.rec.IP, tool: r.rec.Tool,
+				receivedAt: dbTime(r.rec.At), sealedAt: dbTime(r.rec.SealedAt)}
+			if r.rec.Receipt != nil {
+				o.receiptSeq = r.rec.Receipt.Receipt.Seq
+			}
+			if err := insertOpened(ctx, tx, o); err != nil {
+				return err
+			}
+		}
+		// The commitments of every submission and withdrawal, so each
+		// secret audit event can now be matched with its bid.
+		all, err := s.allRows(ctx, tx, lotID)
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			commitments = append(commitments, c)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM bids WHERE lot_id = ? AND state = 'active' AND id NOT IN (SELECT id FROM opened_bids WHERE lot_id = ?)", lotID, lotID); err != nil {
+			return err
+		}
+		details := map[string]any{"lot": l.Name, "received": len(active), "commitments": commitments}
+		started = true
+		if !Enough(len(active)) {
+			reason := fmt.Sprintf("投标截止时共收到 %d 份投标文件，不足 3 家，不予开标（%s，规则 A12）", len(active), srcA12)
+			return s.fail(ctx, tx, l, p, len(active), reason, details)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE openings SET bids_received = ? WHERE lot_id = ?", len(active), lotID); err != nil {
+			return err
+		}
+		details["window_ends_at"] = now.Add(window)
+		return s.Record(ctx, tx, system, "opening.start", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry, details)
+	})
+	return started, err
+}
+
+// allRows returns the commitment of every non-decoy row of a lot, in order.
+func (s *Service) allRows(ctx context.Context, q db.Querier, lotID int64) ([]string, error) {
+	rows, err := q.Query(ctx, "SELECT sealed FROM bids WHERE lot_id = ? ORDER BY id", lotID)
+	if err != nil {
+		return nil, err
+	}
+	var bs [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		bs = append(bs, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, b := range bs {
+		rec, c, err := s.unseal(lotID, b)
+		if err != nil {
+			return nil, err
+		}
+		if !rec.Decoy {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// fail records a failed opening (流标), drafts the failure notice, and
+// moves the project to 流标 when none of its lots is still going on.
+func (s *Service) fail(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Project, received int, reason string, details map[string]any) error {
+	now := s.now()
+	var noticeID any
+	if s.Notices != nil {
+		id, err := s.Notices.DraftFailureTx(ctx, tx, p, l.ID, reason)
+		if err != nil {
+			return err
+		}
+		noticeID = id
+		details["failure_notice"] = id
+	}
+	if _, err := tx.Exec(ctx, `UPDATE openings SET state = ?, closed_at = ?, bids_received = ?, failure_reason = ?, failure_notice = ?
+		WHERE lot_id = ?`, Failed, db.Micros(now), received, reason, noticeID, l.ID); err != nil {
+		return err
+	}
+	details["reason"] = reason
+	if err := s.Record(ctx, tx, system, "opening.failed", "lot", fmt.Sprint(l.ID), p.RegionCode, p.Industry, details); err != nil {
+		return err
+	}
+	// The project fails when every lot with a deadline has failed.
+	var going int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM lots l WHERE l.project_id = ? AND l.bid_deadline > 0
+		AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.lot_id = l.id AND o.state = 'failed')`, p.ID).Scan(&going); err != nil {
+		return err
+	}
+	if going == 0 && tender.CanMove(p.State, tender.Failed) {
+		return s.Tender.MoveTx(ctx, tx, system, p.ID, tender.Failed, "投标人不足三家，流标（规则 A12）")
+	}
+	return nil
+}
+
+// CloseDue ends every decryption window that has run out: bids not
+// decrypted by then fail with their cause (RULES B6) and the opening
+// record is made.
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	rows, err := s.DB.Query(ctx, "SELECT lot_id FROM openings WHERE state = ? AND window_ends_at <= ? ORDER BY window_ends_at LIMIT 100",
+		Decrypting, db.Micros(s.now()))
+	if err != nil {
+		return 0, err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.DB.Transact(ctx, func(tx *db.Tx) error { return s.finish(ctx, tx, id) }); err != nil {
+			return 0, fmt.Errorf("开标记录（标段 %d）: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}
+
+// Housekeeping runs the opening's scheduled steps once: decoys for new
+// lots, openings due, windows run out. The serve loop calls it.
+func (s *Service) Housekeeping(ctx context.Context) error {
+	if _, err := s.PrepareDue(ctx); err != nil {
+		return err
+	}
+	if _, err := s.StartDue(ctx); err != nil {
+		return err
+	}
+	_, err := s.CloseDue(ctx)
+	return err
+}
+
+// finish closes the window of a lot's opening (inside tx): every bid
+// still pending fails — revoked if the bidder caused it, withdrawn if not
+// (RULES B6) — and the opening record is made and signed.
+func (s *Service) finish(ctx context.Context, tx *db.Tx, lotID int64) error {
+	if err := tx.Lock(ctx, lockKey(lotID)); err != nil {
+		return err
+	}
+	o, found, err := getOpening(ctx, tx, lotID)
+	if err != nil || !found || o.state != Decrypting {
+		return err
+	}
+	now := s.now()
+	bids, err := openedOfLot(ctx, tx, lotID)
+	if err != nil {
+		return err
+	}
+	for _, b := range bids {
+		if b.status != Pending {
+			continue
+		}
+		cause := b.cause
+		if cause == CauseNone {
+			cause = CauseNoKey
+		}
+		st := Withdrawn
+		if cause.BidderCaused() {
+			st = Revoked
+		}
+		if _, err := tx.Exec(ctx, "UPDATE opened_bids SET status = ?, failure_cause = ? WHERE id = ?", st, cause, b.id); err != nil {
+			return err
+		}
+	}
+	l, err := tender.GetLot(ctx, tx, lotID)
+	if err != nil {
+		return err
+	}
+	p, err := tender.GetProject(ctx, tx, l.ProjectID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE openings SET state = ?, closed_at = ? WHERE lot_id = ?", Recorded, db.Micros(now), lotID); err != nil {
+		return err
+	}
+	digest, err := s.makeRecord(ctx, tx, l, p, now)
+	if err != nil {
+		return err
+	}
+	if err := s.Record(ctx, tx, system, "opening.record", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
+		map[string]any{"lot": l.Name, "record_sm3": digest}); err != nil {
+		return err
+	}
+	if p.State == tender.Tendering {
+		return s.Tender.MoveTx(ctx, tx, system, p.ID, tender.Evaluating, "开标结束，进入评标")
+	}
+	return nil
+}
+
+// lockKey serialises the decryptions and the closing of one lot's opening.
+func lockKey(lotID int64) int64 { return 0x6f70656e<<32 | lotID }
+
+var errNoOpening = errs.E(errs.Conflict, "该标段尚未开标")

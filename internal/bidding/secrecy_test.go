@@ -1,0 +1,216 @@
+package bidding_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ggzy/internal/audit"
+	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
+	"ggzy/internal/db"
+	"ggzy/internal/errs"
+	"ggzy/internal/money"
+)
+
+// TestSecrecyBeforeDeadline proves RULES B3 and B4 for the bidding data:
+// before the deadline no role learns who bid or how many through the
+// service (hall, signals, another's bid, the audit trail), and neither the
+// database nor the file store holds a bid's plaintext or content key —
+// not before the deadline and not after decryption either.
+func TestSecrecyBeforeDeadline(t *testing.T) {
+	f := newFixture(t, 3)
+	var containers [][]byte
+	var secrets [][]byte // plaintext and key bytes that must never be stored
+	for i, b := range f.bidders {
+		c := f.seal(b, money.Fen(8123456700+int64(i)))
+		containers = append(containers, c)
+		_, err := f.submit(b, c)
+		f.Must(err)
+		k := contentKey(t, b, c)
+		secrets = append(secrets, []byte(marker(b)), k, []byte(hex.EncodeToString(k)))
+	}
+	decoy := f.bidders[2]
+	_, err := f.Bidding.Withdraw(f.Ctx, decoy.actor, f.lot.ID)
+	f.Must(err)
+	_, err = f.submit(decoy, containers[2])
+	f.Must(err)
+
+	// Every role, admin and staff included, sees a hall without bidders.
+	for _, a := range []auth.Actor{f.admin, f.staff, f.supervisor, f.tenderer, f.agent, f.bidders[0].actor} {
+		h, err := f.Bidding.Hall(f.Ctx, a, f.lot.ID)
+		f.Must(err)
+		if h.Received != 0 || len(h.Decrypted) != 0 || len(h.Bids) != 0 || h.State != bidding.Waiting {
+			t.Errorf("%s sees %+v before the deadline", a.Role, h)
+		}
+		if _, err := f.Bidding.Signals(f.Ctx, a, f.lot.ID); err == nil {
+			t.Errorf("%s reads upload signals before the opening", a.Role)
+		}
+	}
+	// A bidder sees its own bid only.
+	other := f.bidders[1]
+	if m, err := f.Bidding.Mine(f.Ctx, other.actor, f.lot.ID); err != nil || !m.Active || m.Receipt.Receipt.BidderID != other.org {
+		t.Fatalf("own bid: %+v %v", m, err)
+	}
+	// Nobody can decrypt before the deadline.
+	_, err = f.Bidding.Decrypt(f.Ctx, other.actor, f.lot.ID, contentKey(t, other, containers[1]))
+	wantCode(t, err, errs.Conflict)
+
+	// The audit trail of submissions names nobody and no lot.
+	evs, err := audit.List(f.Ctx, f.DB, audit.Filter{Limit: 1000})
+	f.Must(err)
+	seen := 0
+	for _, e := range evs {
+		if !strings.HasPrefix(e.Action, "bid.") {
+			continue
+		}
+		seen++
+		if e.ActorID != 0 || e.OrgID != 0 || e.IP != "" || e.ObjectType != "sealed_bid" {
+			t.Errorf("event %s names who: %+v", e.Action, e)
+		}
+		if len(e.Details) != 2 || e.Details["commitment"] == nil || e.Details["scheme"] == nil {
+			t.Errorf("event %s carries more than its commitment: %v", e.Action, e.Details)
+		}
+	}
+	if seen != 5 {
+		t.Errorf("%d bid events, want 5 (3 submissions, a withdrawal, a resubmission)", seen)
+	}
+	// The table holds decoys too: counting rows does not count bids.
+	var rows int
+	f.Must(f.DB.QueryRow(f.Ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ? AND state = 'active'", f.lot.ID).Scan(&rows))
+	if rows < 3+f.Bidding.DecoysMin {
+		t.Errorf("%d active rows, want the 3 bids hidden among at least %d decoys", rows, f.Bidding.DecoysMin)
+	}
+	f.scan(secrets)
+	// The scan itself finds what is there: the bidders' names are in the
+	// organisations table and the sealed containers are in the file store.
+	if hits := f.hits([][]byte{[]byte(f.bidders[0].name), containers[0][len(containers[0])-64:]}); len(hits) < 2 {
+		t.Fatalf("the scan is blind: found only %v", hits)
+	}
+
+	// After decryption the content keys are kept sealed only.
+	f.Clock.Set(deadline)
+	_, err = f.Bidding.StartDue(f.Ctx)
+	f.Must(err)
+	for i, b := range f.bidders {
+		_, err := f.Bidding.Decrypt(f.Ctx, b.actor, f.lot.ID, contentKey(t, b, containers[i]))
+		f.Must(err)
+	}
+	f.scan(secrets)
+	h, err := f.Bidding.Hall(f.Ctx, f.staff, f.lot.ID)
+	f.Must(err)
+	if h.State != bidding.Recorded || h.Received != 3 {
+		t.Fatalf("after everyone decrypted: %s, %d bids", h.State, h.Received)
+	}
+}
+
+// scan fails if any secret occurs in any row of any table or in any file
+// under the data directory (the file store, and the SQLite files).
+func (f *fixture) scan(secrets [][]byte) {
+	f.T.Helper()
+	for _, h := range f.hits(secrets) {
+		f.T.Errorf("secret stored: %s", h)
+	}
+}
+
+// hits lists where the needles occur.
+func (f *fixture) hits(needles [][]byte) []string {
+	var out []string
+	for table, dump := range f.dumpTables() {
+		for _, s := range needles {
+			if bytes.Contains(dump, s) {
+				out = append(out, fmt.Sprintf("table %s: %s", table, short(s)))
+			}
+		}
+	}
+	dirs := []string{f.DataDir}
+	if f.DB.Dialect() == db.SQLite {
+		var seq int
+		var name, file string
+		f.Must(f.DB.QueryRow(f.Ctx, "PRAGMA database_list").Scan(&seq, &name, &file))
+		dirs = append(dirs, filepath.Dir(file))
+	}
+	files := 0
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil
+			}
+			files++
+			for _, s := range needles {
+				if bytes.Contains(b, s) {
+					out = append(out, fmt.Sprintf("file %s: %s", path, short(s)))
+				}
+			}
+			return nil
+		})
+	}
+	if files == 0 {
+		f.T.Fatal("scanned no files")
+	}
+	return out
+}
+
+func short(b []byte) string {
+	if len(b) > 24 {
+		b = b[:24]
+	}
+	return fmt.Sprintf("%x", b)
+}
+
+// dumpTables reads every row of every table as bytes.
+func (f *fixture) dumpTables() map[string][]byte {
+	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
+	if f.DB.Dialect() == db.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+	}
+	rows, err := f.DB.Query(f.Ctx, q)
+	f.Must(err)
+	var tables []string
+	for rows.Next() {
+		var n string
+		f.Must(rows.Scan(&n))
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string][]byte{}
+	for _, table := range tables {
+		rows, err := f.DB.Query(f.Ctx, "SELECT * FROM "+table)
+		f.Must(err)
+		cols, err := rows.Columns()
+		f.Must(err)
+		var buf bytes.Buffer
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			f.Must(rows.Scan(ptrs...))
+			for _, v := range vals {
+				switch x := v.(type) {
+				case []byte:
+					buf.Write(x)
+				default:
+					fmt.Fprint(&buf, x)
+				}
+				buf.WriteByte(0)
+			}
+		}
+		rows.Close()
+		out[table] = buf.Bytes()
+	}
+	if len(out) < 10 {
+		f.T.Fatalf("dumped only %d tables", len(out))
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package bidding
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"math/big"
+	"strconv"
+	"time"
+
+	"ggzy/internal/clock"
+	"ggzy/internal/db"
+	"ggzy/internal/errs"
+	"ggzy/internal/gm"
+)
+
+// Who bid, and how many, is secret until the lot's deadline (RULES B3;
+// 电子招标投标办法 21, 招标投标法 22), from everyone, admins and the
+// database operator included — the same scheme as document downloads:
+//
+//   - a bids row holds the lot, the state and the day in clear; the
+//     bidder, the user, the file, the exact time, the address and the
+//     machine are sealed with SM4-GCM under the platform data key (gm.Box),
+//     bound to the lot by the associated data;
+//   - `slot`, a keyed SM3 of (lot, bidder), lets the database keep one
+//     active bid per bidder without naming it;
+//   - each lot gets a random number of decoy rows before its first bid,
+//     so counting rows does not count bids;
+//   - the audit events of submissions name no actor, organisation,
+//     address or lot: they carry the region and an SM3 commitment to the
+//     sealed plaintext, which the opening reveals, so every event can be
+//     matched with its bid then and not before.
+//
+// The sealed container itself holds the bid's content encrypted to the
+// bidder's own certificate: neither the database nor the file store ever
+// holds a bid's plaintext or its content key before decryption.
+
+const (
+	sealVersion      = 1
+	bidAAD           = "ggzy/bids/v1|lot="
+	commitmentDomain = "ggzy/bid-commitment/v1\n"
+	secretActor      = "投标人（开标前保密）"
+	srcB3            = "《电子招标投标办法》第二十一条、《招标投标法》第二十二条"
+)
+
+// sealedBid is the plaintext of bids.sealed.
+type sealedBid struct {
+	V        int    `json:"v"`
+	Salt     []byte `json:"salt"` // makes the commitment hiding
+	Decoy    bool   `json:"decoy,omitempty"`
+	Org      int64  `json:"org,omitempty"`
+	User     int64  `json:"user,omitempty"`
+	At       int64  `json:"at,omitempty"` // received, microseconds
+	Blob     string `json:"blob,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+	CertFP   string `json:"cert,omitempty"`
+	Wrapped  []byte `json:"wrapped,omitempty"`
+	SealedAt int64  `json:"sealed_at,omitempty"`
+	IP       string `json:"ip,omitempty"`
+	Tool     string `json:"tool,omitempty"`
+	// The receipt as issued, so the bidder can fetch it again.
+	Receipt *SignedReceipt `json:"receipt,omitempty"`
+}
+
+func aadFor(lotID int64) []byte { return []byte(bidAAD + strconv.FormatInt(lotID, 10)) }
+
+func commitment(plain []byte) string {
+	sum := gm.SM3([]byte(commitmentDomain), plain)
+	return hex.EncodeToString(sum[:])
+}
+
+// coarseDay is 00:00 Beijing of t's day: the only time kept in clear.
+func coarseDay(t time.Time) int64 {
+	b := t.In(clock.Shanghai)
+	return db.Micros(time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, clock.Shanghai))
+}
+
+// slotOf is the keyed index of (lot, bidder).
+func (s *Service) slotOf(lotID, orgID int64) string {
+	return s.Keys.PII.Index("bid-slot|" + strconv.FormatInt(lotID, 10) + "|" + strconv.FormatInt(orgID, 10))
+}
+
+// seal encrypts rec for lot; it returns the ciphertext and the commitment.
+func (s *Service) seal(lotID int64, rec sealedBid) ([]byte, string, error) {
+	rec.V = sealVersion
+	rec.Salt = make([]byte, 16)
+	rand.Read(rec.Salt)
+	plain, err := json.Marshal(rec)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.Keys.PII.Seal(plain, aadFor(lotID)), commitment(plain), nil
+}
+
+// unseal opens one bids row.
+func (s *Service) unseal(lotID int64, b []byte) (sealedBid, string, error) {
+	var rec sealedBid
+	plain, err := s.Keys.PII.Open(b, aadFor(lotID))
+	if err != nil {
+		return rec, "", errs.Wrap(errs.Internal, err, "投标记录无法解密")
+	}
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return rec, "", errs.Wrap(errs.Internal, err, "投标记录格式不正确")
+	}
+	return rec, commitment(plain), nil
+}
+
+// ensureDecoys gives a lot its decoy rows once, before its first bid is
+// stored (or when the housekeeping prepares lots whose deadline is set).
+func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, now time.Time) error {
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ?", lotID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	k := s.DecoysMin
+	if spread := s.DecoysMax - s.DecoysMin; spread > 0 {
+		r, err := rand.Int(rand.Reader, big.NewInt(int64(spread+1)))
+		if err != nil {
+			return err
+		}
+		k += int(r.Int64())
+	}
+	for range k {
+		sealed, _, err := s.seal(lotID, sealedBid{Decoy: true})
+		if err != nil {
+			return err
+		}
+		slot := make([]byte, 32)
+		rand.Read(slot)
+		// Decoys look active: the state column must not tell them apart.
+		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, slot, state, sealed, created_at) VALUES (?, ?, ?, ?, ?)",
+			lotID, hex.EncodeToString(slot), "active", sealed, coarseDay(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PrepareDue gives every lot that has a bid deadline in the future and no
+// bids rows yet its decoys, so even the moment of a lot's first bid is not
+// visible in the table. The serve loop calls it with the other
+// housekeeping.
+func (s *Service) PrepareDue(ctx context.Context) (int, error) {
+	now := s.now()
+	rows, err := s.DB.Query(ctx, `SELECT l.id FROM lots l WHERE l.bid_deadline > ?
+		AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.lot_id = l.id) ORDER BY l.id LIMIT 500`, db.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.DB.Transact(ctx, func(tx *db.Tx) error { return s.ensureDecoys(ctx, tx, id, now) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+func scanIDs(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

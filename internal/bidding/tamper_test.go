@@ -1,0 +1,127 @@
+package bidding_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
+	"ggzy/internal/ca"
+	"ggzy/internal/errs"
+	"ggzy/internal/money"
+	"ggzy/internal/notice"
+)
+
+// TestSubmitRefuses: anything that is not a valid sealed container of the
+// uploader for this lot is refused with a message, and nothing is stored
+// as a bid (RULES B4).
+func TestSubmitRefuses(t *testing.T) {
+	f := newFixture(t, 2)
+	b1, b2 := f.bidders[0], f.bidders[1]
+	good := f.seal(b1, 800*money.OneWan)
+	flip := func(at int) []byte {
+		c := bytes.Clone(good)
+		c[at] ^= 0x01
+		return c
+	}
+	cases := []struct {
+		name      string
+		who       *bidder
+		container []byte
+		code      errs.Code
+		says      string
+	}{
+		{"plain file", b1, []byte("投标函：报价 800 万元，工期 365 天"), errs.Invalid, "加密投标文件"},
+		{"empty", b1, nil, errs.Invalid, ""},
+		{"truncated", b1, good[:len(good)-100], errs.Invalid, ""},
+		{"byte flipped in the middle", b1, flip(len(good) / 2), errs.Invalid, ""},
+		{"byte flipped near the end", b1, flip(len(good) - 40), errs.Invalid, ""},
+		{"byte flipped in the header", b1, flip(40), errs.Invalid, ""},
+		{"trailing data", b1, append(bytes.Clone(good), "x"...), errs.Invalid, ""},
+		{"another bidder's container", b2, good, errs.Invalid, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.submit(c.who, c.container)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if c.name == "another bidder's container" {
+				// b1's certificate is not bound to b2's organisation.
+				if code := errs.CodeOf(err); code != errs.Invalid && code != errs.Forbidden {
+					t.Fatalf("error %v", err)
+				}
+			} else {
+				e := wantCode(t, err, c.code)
+				if !strings.Contains(e.Message, c.says) {
+					t.Fatalf("message %q does not say %q", e.Message, c.says)
+				}
+			}
+			if m, err := f.Bidding.Mine(f.Ctx, c.who.actor, f.lot.ID); err != nil || m.Active {
+				t.Fatalf("something was kept: %+v %v", m, err)
+			}
+		})
+	}
+
+	// A container sealed for another lot.
+	other := f.lot
+	other.ID = f.lot.ID + 1000
+	f.lot = other
+	wrongLot := f.seal(b1, 800*money.OneWan)
+	f.lot.ID -= 1000
+	_, err := f.submit(b1, wrongLot)
+	wantCode(t, err, errs.Invalid)
+
+	// A revoked certificate is refused.
+	certs, _, err := f.CA.List(f.Ctx, b1.actor, ca.Filter{})
+	f.Must(err)
+	_, err = f.CA.Revoke(f.Ctx, b1.actor, certs[0].ID, "私钥遗失")
+	f.Must(err)
+	_, err = f.submit(b1, good)
+	if err == nil {
+		t.Fatal("a container signed with a revoked certificate was accepted")
+	}
+
+	// Roles other than bidders may not submit at all.
+	for _, role := range []auth.Role{auth.Admin, auth.Staff, auth.Tenderer, auth.Agent, auth.Supervisor, auth.Expert, auth.Anonymous} {
+		_, err := f.Bidding.Submit(f.Ctx, f.Actor(role), f.lot.ID, bytes.NewReader(good), bidding.Upload{})
+		if err == nil {
+			t.Errorf("%s submitted a bid", role)
+		}
+	}
+}
+
+// TestAmendmentMovesDeadline: an amendment that moves the deadline moves
+// it for the bids and the opening too.
+func TestAmendmentMovesDeadline(t *testing.T) {
+	f := newFixture(t, 1)
+	b := f.bidders[0]
+	var tenderID int64
+	f.Must(f.DB.QueryRow(f.Ctx, "SELECT id FROM notices WHERE project_id = ? AND kind = 'tender'", f.project.ID).Scan(&tenderID))
+	later := deadline.Add(7 * 24 * time.Hour)
+	in := notice.Input{ProjectID: f.project.ID, Kind: notice.KindAmendment, AmendsID: tenderID, BidDeadline: later, AffectsBids: true,
+		Body: "投标截止时间顺延至 2027年1月4日 09:30。"}
+	n, err := f.Notice.Draft(f.Ctx, f.agent, in)
+	f.Must(err)
+	_, err = f.Notice.Submit(f.Ctx, f.agent, n.ID)
+	f.Must(err)
+	_, err = f.Notice.Decide(f.Ctx, f.staff, n.ID, notice.Decision{Approve: true})
+	f.Must(err)
+
+	f.Clock.Set(deadline.Add(time.Hour))
+	if started, err := f.Bidding.StartDue(f.Ctx); err != nil || started != 0 {
+		t.Fatalf("opening started at the old deadline: %d %v", started, err)
+	}
+	if _, err := f.submit(b, f.seal(b, 800*money.OneWan)); err != nil {
+		t.Fatalf("a bid after the old deadline but before the new one: %v", err)
+	}
+	f.Clock.Set(later)
+	_, err = f.submit(b, f.seal(b, 790*money.OneWan))
+	wantRule(t, err, "A13")
+	if started, err := f.Bidding.StartDue(f.Ctx); err != nil || started != 1 {
+		t.Fatalf("opening at the new deadline: %d %v", started, err)
+	}
+}
+

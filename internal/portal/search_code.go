@@ -1,0 +1,168 @@
+package portal
+
+import (
+	"context"
+	"time"
+
+	"ggzy/internal/db"
+)
+
+// Project codes are searched through a B-tree rather than the trigram
+// indexes. A code such as 530602-2026-0001 (internal/tender nextCode), or
+// BX530303-2023-0000778 with a letter prefix, is made of trigrams like
+// "530", "202" and "-20" that occur in nearly every notice, so a trigram
+// index reads posting lists as long as the table to find a handful of
+// notices — and pg_trgm returns them unordered, so a partial code shared by
+// thousands of old notices is sorted in full.
+//
+// notice_codes (00013_portal_codes.sql) holds, for every published notice,
+// each code key in its title and body: a key starts at six ASCII digits
+// followed by a hyphen and runs to the end of that run of digits and
+// hyphens; keys shorter than codeHeadLen are not kept. A code term is
+// letters, then the part the index looks up (codePart): six digits, a
+// hyphen and at least four more digits or hyphens. Wherever that part
+// occurs in a text it starts a key (six digits then a hyphen is exactly
+// where keys start, and a run of digits and hyphens cannot end inside it),
+// so "the part occurs" is "some key begins with it": a range of the
+// B-tree. The index finds every notice containing the part, in publication
+// order; the whole term (with its letters) and any other terms are then
+// tested on those notices the way the full-text search tests them, so the
+// results are exactly those of the trigram search.
+
+// codeHeadLen is the length of a key's head, its first eleven characters
+// (530602-2026: region and year of a project code). The index is ordered
+// by head, then publication: a search reads one head newest first.
+const codeHeadLen = 11
+
+// codePart is the part of a search term the code index looks up, and
+// whether the term is shaped like a project code: optional ASCII letters,
+// then six ASCII digits, a hyphen and at least four more digits or hyphens.
+func codePart(t string) (string, bool) {
+	i := 0
+	for i < len(t) && (t[i] >= 'A' && t[i] <= 'Z' || t[i] >= 'a' && t[i] <= 'z') {
+		i++
+	}
+	p := t[i:]
+	if len(p) < codeHeadLen || p[6] != '-' {
+		return "", false
+	}
+	for j := 0; j < len(p); j++ {
+		c := p[j]
+		if j < 6 && !isDigit(c) || j > 6 && !isDigit(c) && c != '-' {
+			return "", false
+		}
+	}
+	return p, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// codeTerm picks the term the code index answers: of the code-shaped
+// terms, the one with the longest part (the fewest matches).
+func codeTerm(long []string) (part string, ok bool) {
+	for _, t := range long {
+		if p, is := codePart(t); is && len(p) > len(part) {
+			part, ok = p, true
+		}
+	}
+	return part, ok
+}
+
+// codeIndex turns the code index on; tests turn it off to compare its
+// results with the full-text search's.
+var codeIndex = true
+
+// codeBatch is how many index rows the code search reads at a time beyond
+// the page: a notice whose text holds two matching keys has two rows.
+const codeBatch = 20
+
+// searchCode reads one page of a search with a code-shaped term through
+// notice_codes, newest first. Its sort key is the search key on SQLite
+// and published_at on PostgreSQL, so the pages and cursors are those of
+// the dialect's full-text search.
+func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part string, long, short []string, cur cursor) (Page, error) {
+	sqlite := s.DB.Dialect() == db.SQLite
+	c := visible(now, f)
+	// The same bounds on the index's sort key; on SQLite the search key may
+	// sit a little above the publication time.
+	hi, hiOp := db.Micros(now), "<="
+	if !f.To.IsZero() && !f.To.After(now) {
+		hi, hiOp = db.Micros(f.To), "<"
+	}
+	if sqlite {
+		hi, hiOp = hi+keySlack.Microseconds(), "<="
+	}
+	c.add("c.sort_key "+hiOp+" ?", hi)
+	if !f.From.IsZero() {
+		c.add("c.sort_key >= ?", db.Micros(f.From))
+	}
+	c.add("c.head = ?", part[:codeHeadLen])
+	if len(part) > codeHeadLen {
+		c.add("c.code LIKE ?", part+"%") // digits and hyphens: no wildcard to escape
+	}
+	if sqlite {
+		// The terms as FTS5 matches them, on this one notice.
+		c.add("EXISTS (SELECT 1 FROM notice_search WHERE notice_search MATCH ? AND notice_search.rowid = c.sort_key)", ftsQuery(long))
+		for _, t := range short {
+			c.add(`n.title LIKE ? ESCAPE '\'`, likePattern(t))
+		}
+	} else {
+		for _, t := range long {
+			c.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+		}
+		for _, t := range short {
+			c.add(`n.title `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+		}
+	}
+	// After the previous page: SQLite's cursor is a search key, PostgreSQL's
+	// a publication time and id, both the index's order.
+	var after []any
+	switch {
+	case cur.key:
+		after = []any{cur.published, int64(0)}
+	case cur != (cursor{}):
+		after = []any{cur.published, cur.id}
+	}
+	join := " JOIN " // CROSS JOIN on SQLite: the index first, whatever its statistics say
+	if sqlite {
+		join = " CROSS JOIN "
+	}
+	q := "SELECT " + summaryCols + ", n.body, c.sort_key FROM notice_codes c" + join + "notices n ON n.id = c.notice_id WHERE " +
+		c.where()
+	var items []Summary
+	var keys []int64
+	seen := map[int64]bool{}
+	for {
+		q, args := q, append([]any{}, c.args...)
+		if after != nil {
+			if sqlite {
+				q += " AND c.sort_key < ?"
+				args = append(args, after[0])
+			} else {
+				q += " AND (c.sort_key, c.notice_id) < (?, ?)"
+				args = append(args, after...)
+			}
+		}
+		want := f.Limit + 1 - len(items) + codeBatch
+		q += " ORDER BY c.sort_key DESC, c.notice_id DESC LIMIT ?"
+		got, ks, err := s.readSummaries(ctx, q, append(args, want), true, true)
+		if err != nil {
+			return Page{}, err
+		}
+		for i, it := range got {
+			if !seen[it.ID] && len(items) <= f.Limit {
+				seen[it.ID] = true
+				items, keys = append(items, it), append(keys, ks[i])
+			}
+		}
+		if len(got) < want || len(items) > f.Limit {
+			break
+		}
+		last := got[len(got)-1]
+		after = []any{ks[len(ks)-1], last.ID}
+	}
+	if sqlite {
+		return keyed(items, keys, f.Limit), nil
+	}
+	return timed(items, f.Limit), nil
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"ggzy/internal/bidding"
+	"ggzy/internal/errs"
+)
+
+// The sealed container is the request body as it is (Content-Type
+// application/octet-stream): no multipart, so the service can stream it.
+func (s *Server) apiSubmitBid(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r)
+	rc, err := s.Bidding.Submit(r.Context(), a, lot, r.Body, bidding.Upload{IP: a.IP})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, rc)
+	return nil
+}
+
+func (s *Server) apiMyBid(w http.ResponseWriter, r *http.Request) error {
+	return withID(w, r, "lot", http.StatusOK, s.Bidding.Mine)
+}
+
+func (s *Server) apiWithdrawBid(w http.ResponseWriter, r *http.Request) error {
+	return withID(w, r, "lot", http.StatusOK, s.Bidding.Withdraw)
+}
+
+type decryptInput struct {
+	ContentKey string `json:"content_key"` // 32 hex digits
+}
+
+func (s *Server) apiDecryptBid(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	var in decryptInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	key, err := parseContentKey(in.ContentKey)
+	if err != nil {
+		return err
+	}
+	out, err := s.Bidding.Decrypt(r.Context(), actorOf(r), lot, key)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func parseContentKey(v string) ([]byte, error) {
+	key, err := hex.DecodeString(strings.TrimSpace(v))
+	if err != nil || len(key) != 16 {
+		var f errs.Fields
+		f.Add("content_key", "内容密钥应为 32 位十六进制字符（由 ggzy bid decrypt 或投标工具给出）")
+		return nil, f.Err()
+	}
+	return key, nil
+}
+
+func (s *Server) apiHall(w http.ResponseWriter, r *http.Request) error {
+	return withID(w, r, "lot", http.StatusOK, s.Bidding.Hall)
+}
+
+// apiHallEvents pushes the hall every second until the client leaves or
+// the opening has ended. Every node reads the same database, so any node
+// can serve any client.
+func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r)
+	h, err := s.Bidding.Hall(r.Context(), a, lot)
+	if err != nil {
+		return err
+	}
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		b, err := json.Marshal(h)
+		if err != nil {
+			return nil
+		}
+		if _, err := fmt.Fprintf(w, "event: hall\ndata: %s\n\n", b); err != nil {
+			return nil
+		}
+		if err := rc.Flush(); err != nil {
+			return nil
+		}
+		if h.State == bidding.Recorded || h.State == bidding.Failed {
+			return nil
+		}
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-tick.C:
+		}
+		if h, err = s.Bidding.Hall(r.Context(), a, lot); err != nil {
+			return nil
+		}
+	}
+}
+
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	return withID(w, r, "lot", http.StatusOK, s.Bidding.RecordOf)
+}
+
+func (s *Server) apiRecordPDF(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	pdf, sig, err := s.Bidding.RecordPDFOf(r.Context(), actorOf(r), lot)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="opening-record-%d.pdf"`, lot))
+	w.Header().Set("X-Ggzy-Signature", hex.EncodeToString(sig))
+	w.Write(pdf)
+	return nil
+}
+
+func (s *Server) apiRespond(w http.ResponseWriter, r *http.Request) error {
+	return withBody(w, r, "lot", http.StatusCreated, s.Bidding.Respond)
+}
+
+type answerInput struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) apiAnswer(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "response")
+	if err != nil {
+		return err
+	}
+	var in answerInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	out, err := s.Bidding.Answer(r.Context(), actorOf(r), lot, id, in.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiSignals(w http.ResponseWriter, r *http.Request) error {
+	return withID(w, r, "lot", http.StatusOK, s.Bidding.Signals)
+}
+
+func (s *Server) apiOpeningSettings(w http.ResponseWriter, r *http.Request) error {
+	return withBody(w, r, "lot", http.StatusOK, s.Bidding.SetSettings)
+}
+
+func (s *Server) apiReceiptKey(w http.ResponseWriter, r *http.Request) error {
+	pem, err := s.Bidding.ReceiptKey(actorOf(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Write(pem)
+	return nil
+}
