@@ -2,9 +2,13 @@ package bidding
 
 import (
 	"context"
+	"encoding/hex"
+	"io"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/emmansun/gmsm/sm3"
 
 	"ggzy/internal/auth"
 	"ggzy/internal/db"
@@ -14,7 +18,9 @@ import (
 )
 
 // contentKeyAAD binds a stored content key to its bid.
-func contentKeyAAD(bidID int64) []byte { return fmt.Appendf(nil, "ggzy/bid-content-key/v1|bid=%d", bidID) }
+func contentKeyAAD(bidID int64) []byte {
+	return fmt.Appendf(nil, "ggzy/bid-content-key/v1|bid=%d", bidID)
+}
 
 // Decrypt takes the content key a bidder hands over during the decryption
 // window (its tool unwrapped it with the bidder's private key), decrypts
@@ -50,7 +56,10 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 		return Opened{}, errs.E(errs.Conflict, "您的投标文件已处理（%s）", b.status.Label())
 	}
 	// The heavy part, outside any transaction.
-	contents, cause := s.open(ctx, b, key)
+	contents, cause, err := s.open(ctx, b, key)
+	if err != nil {
+		return Opened{}, err
+	}
 	var out Opened
 	err = s.DB.Transact(ctx, func(tx *db.Tx) error {
 		if err := tx.Lock(ctx, lockKey(lotID)); err != nil {
@@ -140,21 +149,41 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 }
 
 // open decrypts and verifies a stored bid with key, discarding the files'
-// bytes (their digests are kept), and says why it failed if it did.
-func (s *Service) open(ctx context.Context, b openedRow, key []byte) (sealed.Contents, Cause) {
+// bytes (their digests are kept), and says why it failed if it did. The
+// stored file must still be the one receipted: its SM3 is checked before
+// anything is blamed on the bidder, so a file swapped in the store (for
+// instance for the bidder's own earlier, replaced bid) is damage, not a
+// wrong key. A read error is returned for the bidder to retry.
+func (s *Service) open(ctx context.Context, b openedRow, key []byte) (sealed.Contents, Cause, error) {
 	rc, err := s.Blobs.Open(ctx, b.blobKey)
+	if errs.Is(err, errs.NotFound) {
+		return sealed.Contents{}, CauseMissing, nil
+	}
 	if err != nil {
-		return sealed.Contents{}, CauseMissing
+		return sealed.Contents{}, CauseNone, errs.Wrap(errs.Internal, err, "读取投标文件失败，请稍后重试")
 	}
 	defer rc.Close()
-	c, err := sealed.Open(rc, key, nil)
-	switch {
-	case err == nil:
-		return c, CauseNone
-	case errors.Is(err, sealed.ErrWrongKey):
-		return c, CauseWrongKey
+	h := sm3.New()
+	tee := io.TeeReader(rc, h)
+	c, openErr := sealed.Open(tee, key, nil)
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return c, CauseNone, errs.Wrap(errs.Internal, err, "读取投标文件失败，请稍后重试")
 	}
-	return c, CauseDamaged
+	if hex.EncodeToString(h.Sum(nil)) != b.blobKey {
+		return c, CauseDamaged, nil
+	}
+	switch {
+	case openErr == nil:
+		if fingerprint(c.Envelope) != b.certFP {
+			return c, CauseDamaged, nil
+		}
+		return c, CauseNone, nil
+	case errors.Is(openErr, sealed.ErrWrongKey):
+		return c, CauseWrongKey, nil
+	case errors.Is(openErr, sealed.ErrDamaged):
+		return c, CauseDamaged, nil
+	}
+	return c, CauseNone, errs.Wrap(errs.Internal, openErr, "解密过程出错，请稍后重试")
 }
 
 // storeDecrypted keeps what the opening shows of a decrypted bid and the

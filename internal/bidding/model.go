@@ -34,12 +34,12 @@ func (s Status) Label() string { return statusLabels[s] }
 type Cause string
 
 const (
-	CauseNone      Cause = ""
-	CauseNoKey     Cause = "not_decrypted" // the bidder did not hand over its key in time
-	CauseWrongKey  Cause = "wrong_key"     // the key handed over does not open the bid
-	CauseCert      Cause = "certificate"   // the bidder's certificate was revoked or expired
-	CauseDamaged   Cause = "damaged"       // the stored file is damaged (the platform's fault)
-	CauseMissing   Cause = "missing"       // the stored file is gone (the platform's fault)
+	CauseNone     Cause = ""
+	CauseNoKey    Cause = "not_decrypted" // the bidder did not hand over its key in time
+	CauseWrongKey Cause = "wrong_key"     // the key handed over does not open the bid
+	CauseCert     Cause = "certificate"   // the bidder's certificate was revoked or expired
+	CauseDamaged  Cause = "damaged"       // the stored file is damaged (the platform's fault)
+	CauseMissing  Cause = "missing"       // the stored file is gone (the platform's fault)
 )
 
 var causeLabels = map[Cause]string{
@@ -150,8 +150,8 @@ type Signals struct {
 	Size            int64     `json:"size"`
 	SealedAt        time.Time `json:"sealed_at,omitzero"`
 	ReceivedAt      time.Time `json:"received_at"`
-	SharedIP        bool      `json:"shared_ip"`        // another bidder of the lot uploaded from this address
-	SharedTool      bool      `json:"shared_tool"`      // … or sealed on this machine
+	SharedIP        bool      `json:"shared_ip"`   // another bidder of the lot uploaded from this address
+	SharedTool      bool      `json:"shared_tool"` // … or sealed on this machine
 }
 
 // Response is a bidder's confirmation of, or objection to, the record.

@@ -2,6 +2,8 @@ package bidding_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,3 +127,36 @@ func TestAmendmentMovesDeadline(t *testing.T) {
 	}
 }
 
+// TestSwappedFileIsDamage: if the stored file of a bid is replaced in the
+// file store — here by the same bidder's earlier, replaced container,
+// which its current key does not open — the failure is the platform's
+// (withdrawn, B6), never blamed on the bidder as a wrong key.
+func TestSwappedFileIsDamage(t *testing.T) {
+	f := newFixture(t, 3)
+	var last [][]byte
+	for i, b := range f.bidders {
+		c := f.seal(b, money.Fen(800+i)*money.OneWan)
+		_, err := f.submit(b, c)
+		f.Must(err)
+		last = append(last, c)
+	}
+	b0 := f.bidders[0]
+	old := last[0]
+	newer := f.seal(b0, 790*money.OneWan)
+	rc, err := f.submit(b0, newer)
+	f.Must(err)
+	key := rc.Receipt.Digest
+	path := filepath.Join(f.DataDir, "blobs", key[:2], key[2:4], key)
+	f.Must(os.WriteFile(path, old, 0o640))
+
+	f.Clock.Set(deadline)
+	_, err = f.Bidding.StartDue(f.Ctx)
+	f.Must(err)
+	_, err = f.Bidding.Decrypt(f.Ctx, b0.actor, f.lot.ID, contentKey(t, b0, newer))
+	wantCode(t, err, errs.Conflict)
+	m, err := f.Bidding.Mine(f.Ctx, b0.actor, f.lot.ID)
+	f.Must(err)
+	if m.Status != bidding.Withdrawn || m.Cause != bidding.CauseDamaged {
+		t.Fatalf("swapped file: %s/%s, want withdrawn/damaged", m.Status, m.Cause)
+	}
+}
