@@ -15,6 +15,7 @@ import (
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/draw"
 	"ggzy/internal/expert"
 	"ggzy/internal/gm"
 	"ggzy/internal/guide"
@@ -52,6 +53,7 @@ type app struct {
 	ca    *ca.Service // set by open (withCA), not by build
 
 	bidding *bidding.Service // needs the certificate service: set by withCA
+	draw    *draw.Service    // expert draws; learns the lots' bidders in withCA
 }
 
 // open connects, migrates and loads the platform keys from the data dir.
@@ -112,6 +114,7 @@ func (a *app) withCA(t certTrust) *app {
 	a.trust, a.ca = t, ca.New(a.base, t.authority, t.external)
 	a.bidding = bidding.New(a.base, a.tender, a.ca, a.notice)
 	a.bidding.RecordPDF = bidding.RenderRecord
+	a.draw.SetParties(a.bidding)
 	return a
 }
 
@@ -132,6 +135,7 @@ func build(d *db.DB, clk clock.Clock, logger *slog.Logger, keys *gm.Keys, blobs 
 	a.venue = venue.New(base)
 	a.portal = portal.New(base)
 	a.expert = expert.New(base)
+	a.draw = newDraw(base, a.expert, logger)
 	return a
 }
 
@@ -140,7 +144,7 @@ func (a *app) close() { a.db.Close() }
 func (a *app) web(secure, trustProxy bool) (*web.Server, error) {
 	return web.New(web.Deps{DB: a.db, Clock: a.clock, Log: a.log, Auth: a.auth, Trail: a.trail, Audit: a.audit,
 		Calendar: a.cal, Guide: a.guide, Tender: a.tender, Notice: a.notice, Venue: a.venue, Portal: a.portal, Expert: a.expert,
-		CA:      a.ca, Bidding: a.bidding,
+		CA: a.ca, Bidding: a.bidding, Draw: a.draw,
 		Version: version, SecureCookies: secure, TrustProxy: trustProxy})
 }
 

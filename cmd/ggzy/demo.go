@@ -98,6 +98,7 @@ func printSummary(out io.Writer, s demo.Summary, took time.Duration) {
 		s.NoticeStates[notice.Scheduled], s.NoticeStates[notice.Review])
 	fmt.Fprintf(out, "  场地预约 %d 个（其中尚未开始 %d、绿色通道预留时段 %d），已取消 %d 个\n", s.Bookings, s.Upcoming,
 		s.GreenBookings, s.Cancelled)
+	fmt.Fprintf(out, "  综合评标专家库 %d 人（昭通市及所辖县区 743 人，另有省级和曲靖市专家供远程异地评标抽取）\n", s.Experts)
 	fmt.Fprintf(out, "  成交金额 %s 亿元，节约资金 %s 亿元，土地和产权增值 %s 亿元\n", yi(s.Traded), yi(s.Savings), yi(s.Premium))
 }
 

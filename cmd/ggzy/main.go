@@ -29,6 +29,10 @@ func commands() []command {
 		{"user", "用户工具：user create 建立管理员或中心工作人员账户", runUser},
 		{"centre", "交易中心工具：centre create 建立交易中心", runCentre},
 		{"cert", "数字证书工具：cert issue 签发、cert list 列出、cert revoke 吊销投标人证书", runCert},
+		{"draw", "专家抽取工具：draw verify 按审计日志重放核验一次抽取", runDraw},
+		{"bid", "投标工具：bid submit 递交、bid status 查看、bid withdraw 撤回、bid decrypt 解密投标文件", runBid},
+		{"receipt", "回执工具：receipt verify 离线核验平台回执的签名与文件摘要", runReceipt},
+		{"seal", "投标人封装工具：seal 封装加密投标文件，seal inspect 不解密自查", func(ctx context.Context, a []string, o io.Writer) error { return runSeal(ctx, a, o, o) }},
 		{"version", "显示版本", runVersion},
 	}
 }

@@ -68,6 +68,7 @@ func serve(ctx context.Context, a *app, f serveFlags, ready func(url string)) er
 	if ready != nil {
 		ready(url)
 	}
+	a.startFakeVoice(ctx, url)
 	go a.housekeeping(ctx)
 	go a.openings(ctx)
 	errc := make(chan error, 1)
@@ -142,6 +143,11 @@ func (a *app) housekeeping(ctx context.Context) {
 		// them too; this keeps the public lists current).
 		if _, err := a.notice.PublishDue(ctx); err != nil && ctx.Err() == nil {
 			a.log.Error("publish due notices", "err", err)
+		}
+		// Expert draws: unanswered calls past their deadline move on to the
+		// next expert; lists whose evaluation has begun are unsealed.
+		if _, err := a.draw.Tick(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("expert draw call-out", "err", err)
 		}
 		select {
 		case <-ctx.Done():

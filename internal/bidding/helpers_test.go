@@ -59,7 +59,7 @@ type fixture struct {
 // tenderer in 昭阳区, its tender notice published (deadline 2026-12-28
 // 09:30, maximum price 900 万), and n bidders with certificates from the
 // built-in CA.
-func newFixture(t *testing.T, n int) *fixture {
+func newFixture(t testing.TB, n int) *fixture {
 	t.Helper()
 	e := testenv.New(t)
 	f := &fixture{Env: e, staff: e.Actor(auth.Staff), agent: e.Actor(auth.Agent), tenderer: e.Actor(auth.Tenderer),
@@ -95,6 +95,25 @@ func newFixture(t *testing.T, n int) *fixture {
 		t.Fatalf("project %s, lot deadline %v", p.State, f.lot.BidDeadline)
 	}
 	return f
+}
+
+// addBidder registers and approves one more bidding organisation, signs its
+// user in and issues it a certificate from the built-in CA (benchmarks add
+// hundreds this way).
+func (f *fixture) addBidder(username, name string) *bidder {
+	f.T.Helper()
+	b := &bidder{name: name, org: f.RegisterApproved(auth.KindBidder, username, name)}
+	// Each from its own address: sign-ins are throttled per address.
+	n := len(f.bidders)
+	_, a, err := f.Auth.Login(f.Ctx, fmt.Sprintf("10.8.%d.%d", n/250, n%250+1), username, testenv.Password)
+	f.Must(err)
+	b.actor = a
+	b.key, err = ca.GenerateKey()
+	f.Must(err)
+	b.cert, err = f.CA.IssueFor(f.Ctx, auth.System, b.org, &b.key.PublicKey)
+	f.Must(err)
+	f.bidders = append(f.bidders, b)
+	return b
 }
 
 func (f *fixture) addProject() tender.Project {

@@ -6,7 +6,6 @@ import (
 	"ggzy/internal/auth"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
-	"ggzy/internal/tender"
 )
 
 // Mine is the bidder's own bid on a lot: before the opening its receipt,
@@ -16,7 +15,7 @@ func (s *Service) Mine(ctx context.Context, a auth.Actor, lotID int64) (MyBid, e
 	if err := a.Authorize(auth.SubmitBid); err != nil {
 		return MyBid{}, err
 	}
-	if _, err := tender.GetLot(ctx, s.DB, lotID); err != nil {
+	if _, _, err := s.lotFor(ctx, s.DB, a, lotID); err != nil {
 		return MyBid{}, err
 	}
 	out := MyBid{LotID: lotID}
@@ -35,7 +34,14 @@ func (s *Service) Mine(ctx context.Context, a auth.Actor, lotID int64) (MyBid, e
 		return out, err
 	}
 	row, found, err := s.activeBid(ctx, s.DB, lotID, s.slotOf(lotID, a.OrgID))
-	if err != nil || !found {
+	if err != nil {
+		return out, err
+	}
+	if !found { // withdrawn: the withdrawal's receipt, if any
+		last, found, err := s.lastBid(ctx, s.DB, lotID, a.OrgID)
+		if found && last.rec.Withdrawal {
+			out.Receipt = last.rec.Receipt
+		}
 		return out, err
 	}
 	out.Active, out.Digest, out.Size, out.ReceivedAt, out.Receipt = true, row.rec.Blob, row.rec.Size, dbTime(row.rec.At), row.rec.Receipt

@@ -26,8 +26,7 @@ const (
 func (s *Service) StartDue(ctx context.Context) (int, error) {
 	now := s.now()
 	rows, err := s.DB.Query(ctx, `SELECT l.id FROM lots l JOIN projects p ON p.id = l.project_id
-		WHERE l.bid_deadline > 0 AND l.bid_deadline <= ? AND p.state IN ('tendering', 'evaluating')
-		AND p.procedure NOT IN ('listing', 'auction')
+		WHERE l.bid_deadline > 0 AND l.bid_deadline <= ? AND l.opening_at > 0 AND p.state IN ('tendering', 'evaluating')
 		AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.lot_id = l.id) ORDER BY l.bid_deadline, l.id LIMIT 100`, db.Micros(now))
 	if err != nil {
 		return 0, err

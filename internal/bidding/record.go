@@ -134,10 +134,24 @@ func (s *Service) lotFor(ctx context.Context, q db.Querier, a auth.Actor, lotID 
 	if err != nil {
 		return l, p, err
 	}
-	if a.Role == auth.Bidder || a.Role == auth.Admin || tender.Visible(a, p) {
+	if a.Role == auth.Admin || tender.Visible(a, p) {
+		return l, p, nil
+	}
+	// Bidders attend any opening, but only of lots a published tender
+	// notice has opened: nothing of a project before its notice is out.
+	if a.Role == auth.Bidder && !l.OpeningAt.IsZero() && published(p.State) {
 		return l, p, nil
 	}
 	return l, p, errs.E(errs.NotFound, "标段不存在")
+}
+
+// published reports whether a project's tender notice is out.
+func published(st tender.State) bool {
+	switch st {
+	case tender.Draft, tender.Submitted, tender.Returned, tender.Accepted:
+		return false
+	}
+	return true
 }
 
 // Hall is the opening hall at this moment. Before the deadline it shows

@@ -38,6 +38,9 @@ func TestSecrecyBeforeDeadline(t *testing.T) {
 	decoy := f.bidders[2]
 	_, err := f.Bidding.Withdraw(f.Ctx, decoy.actor, f.lot.ID)
 	f.Must(err)
+	if m, err := f.Bidding.Mine(f.Ctx, decoy.actor, f.lot.ID); err != nil || m.Active || m.Receipt == nil || m.Receipt.Receipt.Kind != "withdraw" {
+		t.Fatalf("after withdrawing: %+v %v, want the withdrawal receipt", m, err)
+	}
 	_, err = f.submit(decoy, containers[2])
 	f.Must(err)
 
@@ -97,6 +100,23 @@ func TestSecrecyBeforeDeadline(t *testing.T) {
 	f.Clock.Set(deadline)
 	_, err = f.Bidding.StartDue(f.Ctx)
 	f.Must(err)
+	// The opening reveals the commitment of every submission and the
+	// withdrawal, so each secret event can now be matched with its bid.
+	evs, err = audit.List(f.Ctx, f.DB, audit.Filter{Limit: 1000})
+	f.Must(err)
+	revealed := map[string]bool{}
+	for _, e := range evs {
+		if e.Action == "opening.start" {
+			for _, c := range e.Details["commitments"].([]any) {
+				revealed[c.(string)] = true
+			}
+		}
+	}
+	for _, e := range evs {
+		if strings.HasPrefix(e.Action, "bid.") && !revealed[e.ObjectID] {
+			t.Errorf("%s event %s is not matched by the opening", e.Action, e.ObjectID)
+		}
+	}
 	for i, b := range f.bidders {
 		_, err := f.Bidding.Decrypt(f.Ctx, b.actor, f.lot.ID, contentKey(t, b, containers[i]))
 		f.Must(err)

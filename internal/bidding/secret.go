@@ -49,6 +49,8 @@ type sealedBid struct {
 	V        int    `json:"v"`
 	Salt     []byte `json:"salt"` // makes the commitment hiding
 	Decoy    bool   `json:"decoy,omitempty"`
+	// Withdrawal marks the row recording a withdrawal (its receipt).
+	Withdrawal bool `json:"withdrawal,omitempty"`
 	Org      int64  `json:"org,omitempty"`
 	User     int64  `json:"user,omitempty"`
 	At       int64  `json:"at,omitempty"` // received, microseconds

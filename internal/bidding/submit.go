@@ -38,7 +38,9 @@ func biddable(ctx context.Context, q db.Querier, lotID int64, now time.Time) (te
 	if err != nil {
 		return l, p, err
 	}
-	if p.State != tender.Tendering || l.BidDeadline.IsZero() {
+	// Lots opened by sealed bids have an opening time (set by the tender
+	// notice); listings and auctions take applications, not sealed bids.
+	if p.State != tender.Tendering || l.BidDeadline.IsZero() || l.OpeningAt.IsZero() {
 		return l, p, errs.E(errs.Conflict, "该标段当前不接受投标（项目状态：%s）", p.State.Label())
 	}
 	if !now.Before(l.BidDeadline) {
@@ -132,6 +134,9 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, lotID int64) (Sign
 	if err := a.Authorize(auth.SubmitBid); err != nil {
 		return SignedReceipt{}, err
 	}
+	if a.OrgID == 0 {
+		return SignedReceipt{}, errs.Forbid()
+	}
 	var out SignedReceipt
 	err := s.DB.Transact(ctx, func(tx *db.Tx) error {
 		now := s.now()
@@ -153,10 +158,18 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, lotID int64) (Sign
 		if err != nil {
 			return err
 		}
-		rec := prev.rec
-		rec.Receipt = &out
-		_, c, err := s.seal(lotID, rec)
+		// The withdrawal is a row of its own in the bidder's slot (the
+		// withdrawn bid keeps the record its submission event commits
+		// to), so its receipt can be fetched again and the opening can
+		// reveal its commitment.
+		rec := sealedBid{Org: a.OrgID, User: a.UserID, At: db.Micros(now), Blob: prev.rec.Blob, Size: prev.rec.Size,
+			IP: prev.rec.IP, Withdrawal: true, Receipt: &out}
+		sealedRec, c, err := s.seal(lotID, rec)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, slot, state, sealed, created_at) VALUES (?, ?, 'withdrawn', ?, ?)",
+			lotID, s.slotOf(lotID, a.OrgID), sealedRec, coarseDay(now)); err != nil {
 			return err
 		}
 		return s.secretEvent(ctx, tx, "bid.withdraw", p, c)

@@ -6,6 +6,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,8 +129,11 @@ func TestIssue(t *testing.T) {
 		t.Errorf("validity beyond the root: %v, %v", long.NotAfter, err)
 	}
 	for name, call := range map[string]func() error{
-		"no key":        func() error { _, err := a.Issue(sub, nil, t0, t0.Add(time.Hour)); return err },
-		"no name":       func() error { _, err := a.Issue(Subject{CreditCode: "x"}, &k.PublicKey, t0, t0.Add(time.Hour)); return err },
+		"no key": func() error { _, err := a.Issue(sub, nil, t0, t0.Add(time.Hour)); return err },
+		"no name": func() error {
+			_, err := a.Issue(Subject{CreditCode: "x"}, &k.PublicKey, t0, t0.Add(time.Hour))
+			return err
+		},
 		"end <= start":  func() error { _, err := a.Issue(sub, &k.PublicKey, t0, t0); return err },
 		"before root":   func() error { _, err := a.Issue(sub, &k.PublicKey, t0.AddDate(-20, 0, 0), t0); return err },
 		"non-SM2 curve": func() error { _, err := a.Issue(sub, &p256Key(t).PublicKey, t0, t0.Add(time.Hour)); return err },
@@ -281,4 +286,49 @@ func p256Key(t *testing.T) *ecdsa.PrivateKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+func TestLoadRoots(t *testing.T) {
+	if cs, err := LoadRoots(""); cs != nil || err != nil {
+		t.Fatalf("no folder: %v %v", cs, err)
+	}
+	a, err := LoadOrCreate(t.TempDir(), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ik, _ := GenerateKey()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "中级 CA"}, NotBefore: t0,
+		NotAfter: t0.AddDate(5, 0, 0), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := smx509.CreateCertificate(rand.Reader, tmpl, a.Cert.ToX509(), &ik.PublicKey, a.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter, _ := smx509.ParseCertificate(der)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "root.pem"), EncodeCertPEM(a.Cert), 0o644)
+	os.WriteFile(filepath.Join(dir, "inter.CRT"), EncodeCertPEM(inter), 0o644)
+	os.WriteFile(filepath.Join(dir, "README.txt"), []byte("not a certificate"), 0o644)
+	cs, err := LoadRoots(dir)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("LoadRoots: %d, %v", len(cs), err)
+	}
+	if selfSigned(inter) || !selfSigned(a.Cert) {
+		t.Error("selfSigned is wrong")
+	}
+	// A leaf in the trust folder, a broken file, an empty folder: refused.
+	k, _ := GenerateKey()
+	leaf, _ := a.Issue(Subject{OrgName: "单位", CreditCode: "91530602MA6K000001"}, &k.PublicKey, t0, t0.Add(time.Hour))
+	for name, content := range map[string][]byte{"leaf.pem": EncodeCertPEM(leaf), "broken.pem": []byte("garbage")} {
+		bad := t.TempDir()
+		os.WriteFile(filepath.Join(bad, name), content, 0o644)
+		if _, err := LoadRoots(bad); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := LoadRoots(t.TempDir()); err == nil {
+		t.Error("empty folder accepted")
+	}
+	if _, err := LoadRoots(filepath.Join(dir, "missing")); err == nil {
+		t.Error("missing folder accepted")
+	}
 }

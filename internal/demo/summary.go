@@ -32,6 +32,7 @@ type Summary struct {
 	Savings       money.Fen // maximum price (or estimate) less award price, tenders
 	Premium       money.Fen // deal price less starting price, land and property
 	AuditEvents   int
+	Experts       int // in the expert library, every status
 }
 
 func summarise(ctx context.Context, d *db.DB, now time.Time) (Summary, error) {
@@ -100,6 +101,9 @@ func summarise(ctx context.Context, d *db.DB, now time.Time) (Summary, error) {
 		CAST(COALESCE(SUM(CASE WHEN p.trade_kind IN ('land', 'property') THEN l.award_price - l.estimated_price ELSE 0 END), 0) AS BIGINT)
 		FROM lots l JOIN projects p ON p.id = l.project_id WHERE l.award_price > 0`).Scan(&s.Traded, &s.Savings, &s.Premium)
 	if err != nil {
+		return s, err
+	}
+	if err := d.QueryRow(ctx, "SELECT count(*) FROM experts").Scan(&s.Experts); err != nil {
 		return s, err
 	}
 	return s, d.QueryRow(ctx, "SELECT count(*) FROM audit_events").Scan(&s.AuditEvents)

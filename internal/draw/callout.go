@@ -112,6 +112,9 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 		if len(plan) == 0 {
 			break
 		}
+		// One audit event per round lists its calls in order.
+		var logged []map[string]any
+		var booked []callRow
 		for _, pc := range plan {
 			c := callRow{DrawID: r.ID, Specialty: pc.Specialty, Position: pc.Position, Token: newToken(),
 				ExpertSealed: s.Keys.PII.Seal(binary.BigEndian.AppendUint64(nil, uint64(pc.ExpertID)),
@@ -121,33 +124,37 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 			// elsewhere since the pool was fixed cannot come.
 			engID, err := expert.EngageTx(ctx, tx, expert.Engagement{ExpertID: pc.ExpertID, TendererOrgID: p.TendererOrgID,
 				LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID)})
-			booked := errs.Is(err, errs.Conflict)
-			if err != nil && !booked {
+			busy := errs.Is(err, errs.Conflict)
+			if err != nil && !busy {
 				return nil, err
 			}
 			c.EngagementID = engID
-			if booked {
+			if busy {
 				c.State, c.AnsweredAt, c.Note = Failed, now, "同一时段已有评标安排"
 			}
 			if err := insertCall(ctx, tx, &c); err != nil {
 				return nil, err
 			}
-			if err := s.Record(ctx, tx, timerActor, "draw.call", "draw", itoa(r.ID), p.RegionCode, p.Industry,
-				map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID}); err != nil {
+			logged = append(logged, map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID})
+			if busy {
+				booked = append(booked, c)
+			} else {
+				queued = append(queued, c)
+			}
+		}
+		if err := s.Record(ctx, tx, timerActor, "draw.call", "draw", itoa(r.ID), p.RegionCode, p.Industry,
+			map[string]any{"calls": logged}); err != nil {
+			return nil, err
+		}
+		for _, c := range booked {
+			if err := l.answer(c.Specialty, c.Position, Failed); err != nil {
+				return nil, errs.Wrap(errs.Internal, err, "通知状态错误")
+			}
+			if err := s.Record(ctx, tx, timerActor, "draw.answer", "draw", itoa(r.ID), p.RegionCode, p.Industry,
+				map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID, "result": string(Failed),
+					"via": "booking"}); err != nil {
 				return nil, err
 			}
-			if booked {
-				if err := l.answer(c.Specialty, c.Position, Failed); err != nil {
-					return nil, errs.Wrap(errs.Internal, err, "通知状态错误")
-				}
-				if err := s.Record(ctx, tx, timerActor, "draw.answer", "draw", itoa(r.ID), p.RegionCode, p.Industry,
-					map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID, "result": string(Failed),
-						"via": "booking"}); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			queued = append(queued, c)
 		}
 	}
 	sizes := map[string]int{}
@@ -490,6 +497,9 @@ func (s *Service) Invitations(ctx context.Context, a auth.Actor) ([]Invitation, 
 		return nil, err
 	}
 	me, err := expertOfUser(ctx, s.DB, a.UserID)
+	if errs.Is(err, errs.NotFound) {
+		return []Invitation{}, nil // not in the library: no invitations
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -237,12 +237,24 @@ func DecodeExclusions(data []byte) ([]expert.Exclusion, error) {
 // (step 3): from now on who is called is fixed by pool, seed and
 // contribution. The first calls go out at once.
 func (s *Service) Witness(ctx context.Context, a auth.Actor, id int64, c Contribution) (Draw, error) {
-	if err := a.Authorize(auth.WitnessDraw); err != nil {
+	queued, err := s.witness(ctx, a, id, c)
+	if err != nil {
 		return Draw{}, err
+	}
+	s.changed(id)
+	s.dispatch(ctx, queued)
+	return s.Get(ctx, a, id)
+}
+
+// witness records the contribution and makes the first calls in one
+// transaction; it returns the calls to hand to the channels.
+func (s *Service) witness(ctx context.Context, a auth.Actor, id int64, c Contribution) ([]callRow, error) {
+	if err := a.Authorize(auth.WitnessDraw); err != nil {
+		return nil, err
 	}
 	value, err := ParseContribution(c.Value)
 	if err != nil {
-		return Draw{}, err
+		return nil, err
 	}
 	var queued []callRow
 	err = s.DB.Transact(ctx, func(tx *db.Tx) error {
@@ -277,12 +289,7 @@ func (s *Service) Witness(ctx context.Context, a auth.Actor, id int64, c Contrib
 		queued, err = s.advance(ctx, tx, r, p)
 		return err
 	})
-	if err != nil {
-		return Draw{}, err
-	}
-	s.changed(id)
-	s.dispatch(ctx, queued)
-	return s.Get(ctx, a, id)
+	return queued, err
 }
 
 // lockFor locks draw id for a change by a, who must be able to see it.

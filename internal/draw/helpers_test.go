@@ -3,9 +3,6 @@ package draw_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -47,7 +44,6 @@ type fixture struct {
 	script             []notify.Result // answers of the n-th call request, "" = never answer
 	experts            map[string]int64
 	phones             map[string]int64 // phone → expert id
-	callbackSrv        *httptest.Server
 	tendererName, name string
 }
 
@@ -56,18 +52,11 @@ func newFixture(t *testing.T, kind tender.TradeKind) *fixture {
 	e := testenv.New(t)
 	f := &fixture{Env: e, staff: e.Actor(auth.Staff), supervisor: e.Actor(auth.Supervisor), experts: map[string]int64{},
 		phones: map[string]int64{}}
-	f.Draw = draw.New(e.Base, e.Expert, e.Bidding)
-	f.callbackSrv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		err := f.Draw.VoiceCallback(r.Context(), auth.Public("10.0.0.9"), r.Header.Get(notify.SignatureHeader), body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusConflict)
-		}
-	}))
-	t.Cleanup(f.callbackSrv.Close)
+	// The callback goes through the real web route.
+	f.Draw = e.Draw
 	f.Gateway = notify.NewFakeGateway(gatewayKey, e.Clock, f.answer)
 	t.Cleanup(f.Gateway.Close)
-	f.Draw.SetChannels(&notify.Voice{URL: f.Gateway.URL(), Key: gatewayKey, CallbackURL: f.callbackSrv.URL + "/cb",
+	f.Draw.SetChannels(&notify.Voice{URL: f.Gateway.URL(), Key: gatewayKey, CallbackURL: e.HTTP.URL + "/api/v1/voice/callback",
 		Clock: e.Clock}, nil)
 	f.project, f.lot = f.addProject(kind)
 	e.Must(e.DB.QueryRow(e.Ctx, "SELECT credit_code, name FROM organisations WHERE id = ?", f.project.TendererOrgID).
@@ -122,11 +111,21 @@ func (f *fixture) addExpert(name, code, employerCode string, userID int64) int64
 	return x.ID
 }
 
-// addExperts adds n experts named 专家01 … of code.
+var (
+	surnames = []rune("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张")
+	given    = []string{"建国", "志强", "秀英", "海涛", "丽华", "文博", "晓东", "春梅"}
+)
+
+// expertName is a distinct Chinese name for the i-th test expert.
+func expertName(i int) string {
+	return string(surnames[i%len(surnames)]) + given[(i/len(surnames))%len(given)]
+}
+
+// addExperts adds n experts of code.
 func (f *fixture) addExperts(n int, code string) []int64 {
 	var ids []int64
-	for i := range n {
-		ids = append(ids, f.addExpert(fmt.Sprintf("测试专家%02d", len(f.experts)+i+1), code, "", 0))
+	for range n {
+		ids = append(ids, f.addExpert(expertName(len(f.experts)), code, "", 0))
 	}
 	return ids
 }

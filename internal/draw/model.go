@@ -234,3 +234,14 @@ type Contribution struct {
 type Replacement struct {
 	Reason string `json:"reason"`
 }
+
+// Masked is d with every name hidden: what live pages send, whoever asks.
+func (d Draw) Masked() Draw {
+	calls := make([]Call, len(d.Calls))
+	for i, c := range d.Calls {
+		c.ExpertID, c.Name, c.Employer, c.CentreCode = 0, "", "", ""
+		calls[i] = c
+	}
+	d.Calls, d.NamesVisible = calls, false
+	return d
+}

@@ -306,3 +306,37 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// LotRef names a lot a draw may be requested for.
+type LotRef struct {
+	LotID       int64            `json:"lot_id"`
+	LotName     string           `json:"lot_name"`
+	ProjectID   int64            `json:"project_id"`
+	ProjectCode string           `json:"project_code"`
+	ProjectName string           `json:"project_name"`
+	TradeKind   tender.TradeKind `json:"trade_kind"`
+}
+
+// DrawableLots lists the lots of the caller's centre whose panel may be
+// drawn now (the request form's choices), newest project first.
+func (s *Service) DrawableLots(ctx context.Context, a auth.Actor) ([]LotRef, error) {
+	if err := a.Authorize(auth.RequestDraw); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT l.id, l.name, p.id, p.code, p.name, p.trade_kind FROM lots l
+		JOIN projects p ON p.id = l.project_id WHERE p.centre_id = ? AND p.state IN (?, ?)
+		ORDER BY p.id DESC, l.seq LIMIT 200`, a.CentreID, tender.Tendering, tender.Evaluating)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []LotRef{}
+	for rows.Next() {
+		var l LotRef
+		if err := rows.Scan(&l.LotID, &l.LotName, &l.ProjectID, &l.ProjectCode, &l.ProjectName, &l.TradeKind); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

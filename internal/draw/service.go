@@ -138,3 +138,7 @@ func (s *Service) Version(ctx context.Context, a auth.Actor, id int64) (int64, e
 	err := s.DB.QueryRow(ctx, "SELECT version FROM draws WHERE id = ?", id).Scan(&v)
 	return v, err
 }
+
+// SetParties tells the service who bid for a lot (internal/bidding); call
+// it while wiring, once the bidding service exists.
+func (s *Service) SetParties(p LotParties) { s.parties = p }

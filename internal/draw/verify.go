@@ -225,18 +225,30 @@ func Verify(ctx context.Context, q db.Querier, id int64) (Report, error) {
 			continue
 		}
 		spec, _ := e.Details["specialty"].(string)
-		pos64, perr := numOf(e.Details, "position")
+		pos64, _ := numOf(e.Details, "position")
 		pos := int(pos64)
 		switch e.Action {
 		case "draw.call":
-			if perr != nil {
-				err = perr
+			list, ok := e.Details["calls"].([]any)
+			if !ok || len(list) == 0 {
+				err = fmt.Errorf("缺少通知列表")
 				break
 			}
-			callID, _ := numOf(e.Details, "call")
-			calls[callID] = ref{spec, pos}
-			_, err = l.replay(spec, pos)
-			rep.Calls++
+			for _, x := range list {
+				c, _ := x.(map[string]any)
+				spec, _ := c["specialty"].(string)
+				pos, perr := numOf(c, "position")
+				if perr != nil {
+					err = perr
+					break
+				}
+				callID, _ := numOf(c, "call")
+				calls[callID] = ref{spec, int(pos)}
+				rep.Calls++
+				if _, err = l.replay(spec, int(pos)); err != nil {
+					break
+				}
+			}
 		case "draw.sent":
 			err = l.answer(spec, pos, Sent)
 		case "draw.answer":

@@ -62,8 +62,8 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, format Format, data 
 		var f errs.Fields
 		p := s.prepare(&f, r.Input, now, true)
 		for _, fe := range f {
-			if fe.Field == "id_number" && r.Input.IDNumber == "" && hasField(r.Errors, headerLabel("id_number")) {
-				continue // already said why the cell is empty
+			if hasField(r.Errors, headerLabel(fieldOf(fe.Field))) {
+				continue // the cell could not be read: that was said already
 			}
 			fail(r.Num, headerLabel(fieldOf(fe.Field)), fe.Message)
 		}
@@ -216,7 +216,7 @@ func (s *Service) insertRow(ctx context.Context, tx *db.Tx, a auth.Actor, r row,
 	if err != nil {
 		return 0, false, err
 	}
-	if err := replaceLists(ctx, tx, id, r.CentreCode, p); err != nil {
+	if err := replaceLists(ctx, tx, id, r.pool(Active), p); err != nil {
 		return 0, false, err
 	}
 	d := summary(r, p, "import")

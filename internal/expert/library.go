@@ -36,7 +36,7 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in Input) (Expert, e
 		if id, err = s.insertExpert(ctx, tx, r, a.UserID, now); err != nil {
 			return err
 		}
-		if err := replaceLists(ctx, tx, id, r.CentreCode, p); err != nil {
+		if err := replaceLists(ctx, tx, id, r.pool(Active), p); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.create", "expert", itoa(id), r.CentreCode, "", summary(r, p, "form"))
@@ -45,6 +45,11 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in Input) (Expert, e
 		return Expert{}, err
 	}
 	return s.Get(ctx, a, id)
+}
+
+// pool is the pool's copy of the expert in row r with status st.
+func (r row) pool(st Status) poolRow {
+	return poolRow{centre: r.CentreCode, employer: r.EmployerCode, status: st, dishonest: r.Dishonest, birth: r.Birth}
 }
 
 // summary is what the audit trail keeps of an expert record: never the
@@ -181,7 +186,10 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id int64, in Input) 
 		if err := s.updateExpert(ctx, tx, id, r, now); err != nil {
 			return err
 		}
-		if err := replaceLists(ctx, tx, id, r.CentreCode, p); err != nil {
+		if r.IDNumber == "" {
+			r.Birth, _ = ParseDate(old.BirthDate) // the birth date stays with the ID number
+		}
+		if err := replaceLists(ctx, tx, id, r.pool(old.Status), p); err != nil {
 			return err
 		}
 		d := summary(r, p, "")
@@ -375,6 +383,9 @@ func (s *Service) Suspend(ctx context.Context, a auth.Actor, id int64, in Suspen
 			updated_at = ? WHERE id = ?`, string(Suspended), in.Reason, db.Micros(from), micros(until), db.Micros(now), id); err != nil {
 			return err
 		}
+		if err := setPoolStatus(ctx, tx, id, Suspended); err != nil {
+			return err
+		}
 		d := map[string]any{"reason": in.Reason, "from": dateText(from), "previous": string(e.Status)}
 		if !until.IsZero() {
 			d["until"] = dateText(until)
@@ -409,6 +420,9 @@ func (s *Service) Reinstate(ctx context.Context, a auth.Actor, id int64) (Expert
 		}
 		if _, err := tx.Exec(ctx, `UPDATE experts SET status = ?, status_reason = '', suspended_from = 0, suspended_until = 0,
 			updated_at = ? WHERE id = ?`, string(Active), db.Micros(s.Clock.Now()), id); err != nil {
+			return err
+		}
+		if err := setPoolStatus(ctx, tx, id, Active); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.reinstate", "expert", itoa(id), e.CentreCode, "",
@@ -458,6 +472,9 @@ func (s *Service) Retire(ctx context.Context, a auth.Actor, id int64, in Retirem
 		}
 		if _, err := tx.Exec(ctx, `UPDATE experts SET status = ?, status_reason = ?, suspended_from = 0, suspended_until = 0,
 			updated_at = ? WHERE id = ?`, string(Retired), in.Reason, db.Micros(now), id); err != nil {
+			return err
+		}
+		if err := setPoolStatus(ctx, tx, id, Retired); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.retire", "expert", itoa(id), e.CentreCode, "",

@@ -1,7 +1,9 @@
 package expert
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -55,11 +57,15 @@ func (s *Service) Pool(ctx context.Context, q db.Querier, pq PoolQuery) (eligibl
 	if err := CheckPoolQuery(pq); err != nil {
 		return nil, nil, err
 	}
-	cands, err := candidates(ctx, q, pq)
+	ps, err := parties(ctx, q, pq)
 	if err != nil {
 		return nil, nil, err
 	}
-	facts, err := loadFacts(ctx, q, pq, cands)
+	cands, err := candidates(ctx, q, pq, ps)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts, err := loadFacts(ctx, q, pq, ps, cands)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,32 +73,73 @@ func (s *Service) Pool(ctx context.Context, q db.Querier, pq PoolQuery) (eligibl
 	return orEmpty(eligible), orEmpty(excluded), nil
 }
 
-// candidates reads the experts of the specialty and centres: one range
-// scan of expert_specialties_code, then the experts by primary key.
-func candidates(ctx context.Context, q db.Querier, pq PoolQuery) ([]Candidate, error) {
+// candidates reads the experts of the specialty and centres in two range
+// scans of the covering index expert_specialties_pool: the plainly
+// eligible — active, not 失信, young enough, working for none of the
+// parties — as bare ids (the common case, read without touching experts),
+// and the others with what the rules need. A plain candidate is given the
+// neutral standing (active, no employer among the parties, no birth date
+// to check), which is exactly what the split established; the rules then
+// look at the ties and bookings of everyone.
+func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party) ([]Candidate, error) {
 	lo, hi := prefixRange(pq.Specialty)
-	centres := uniqueStrings(pq.Centres)
-	ph, cargs := inList(centres)
+	ph, cargs := inList(uniqueStrings(pq.Centres))
+	where := "s.code >= ? AND s.code < ? AND s.centre_code IN (" + ph + ")"
 	args := append([]any{lo, hi}, cargs...)
-	rows, err := q.Query(ctx, `SELECT e.id, e.employer_code, e.status, e.suspended_from, e.suspended_until, e.dishonest, e.birth_date
-		FROM expert_specialties s JOIN experts e ON e.id = s.expert_id
-		WHERE s.code >= ? AND s.code < ? AND s.centre_code IN (`+ph+`)`, args...)
+	// Age: at least MaxAge on the evaluation day means born on or before
+	// that day MaxAge years earlier.
+	oldest := int64(-1 << 62)
+	if pq.MaxAge > 0 {
+		oldest = db.Micros(day(pq.From).AddDate(-pq.MaxAge, 0, 0))
+	}
+	var codes []string
+	for _, p := range parties {
+		codes = append(codes, p.CreditCode)
+	}
+	codes = uniqueStrings(codes)
+	plain := "s.status = 'active' AND s.dishonest = ? AND s.birth_date > ?"
+	other := "s.status <> 'active' OR s.dishonest = ? OR s.birth_date <= ?"
+	flagArgs := []any{false, oldest}
+	otherArgs := []any{true, oldest}
+	if len(codes) > 0 {
+		eph, eargs := inList(codes)
+		plain += " AND s.employer_code NOT IN (" + eph + ")"
+		other += " OR s.employer_code IN (" + eph + ")"
+		flagArgs = append(flagArgs, eargs...)
+		otherArgs = append(otherArgs, eargs...)
+	}
+
+	var out []Candidate
+	rows, err := q.Query(ctx, "SELECT s.expert_id FROM expert_specialties s WHERE "+where+" AND "+plain,
+		append(append([]any(nil), args...), flagArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, Candidate{ID: id, Status: Active})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT s.expert_id, s.employer_code, s.status, s.dishonest, s.birth_date, e.suspended_from, e.suspended_until
+		FROM expert_specialties s JOIN experts e ON e.id = s.expert_id WHERE `+where+" AND ("+other+")",
+		append(append([]any(nil), args...), otherArgs...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Candidate
-	seen := map[int64]bool{}
 	for rows.Next() {
 		var c Candidate
 		var from, until, birth int64
-		if err := rows.Scan(&c.ID, &c.EmployerCode, &c.Status, &from, &until, &c.Dishonest, &birth); err != nil {
+		if err := rows.Scan(&c.ID, &c.EmployerCode, &c.Status, &c.Dishonest, &birth, &from, &until); err != nil {
 			return nil, err
 		}
-		if seen[c.ID] {
-			continue
-		}
-		seen[c.ID] = true
 		if from != 0 {
 			c.SuspendedFrom = db.Time(from)
 		}
@@ -102,7 +149,13 @@ func candidates(ctx context.Context, q db.Querier, pq PoolQuery) ([]Candidate, e
 		c.Birth = db.Time(birth)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// An expert matched through two specialties comes twice; Avoid keeps
+	// one. Sorting here saves Avoid the work.
+	slices.SortFunc(out, func(a, b Candidate) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 func uniqueStrings(in []string) []string {
@@ -124,8 +177,8 @@ func uniqueStrings(in []string) []string {
 // penalties and engagements in or around the period. Each query is
 // narrowed by an index; rows of experts who are not candidates are
 // dropped here.
-func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, cands []Candidate) (Facts, error) {
-	f := Facts{PastJobs: map[int64][]PastJob{}, Relations: map[int64][]Relation{}, Leaves: map[int64][]Period{},
+func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cands []Candidate) (Facts, error) {
+	f := Facts{Parties: ps, PastJobs: map[int64][]PastJob{}, Relations: map[int64][]Relation{}, Leaves: map[int64][]Period{},
 		Barred: map[int64][]time.Time{}, Booked: map[int64][]Period{}, Engaged: map[int64][]Engaged{}}
 	if len(cands) == 0 {
 		return f, nil
@@ -133,10 +186,6 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, cands []Candidat
 	in := make(map[int64]bool, len(cands))
 	for _, c := range cands {
 		in[c.ID] = true
-	}
-	var err error
-	if f.Parties, err = parties(ctx, q, pq); err != nil {
-		return f, err
 	}
 	var codes []string
 	for _, p := range f.Parties {

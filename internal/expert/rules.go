@@ -1,7 +1,8 @@
 package expert
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,19 +132,24 @@ func serving(outcome string) bool { return outcome == Accepted || outcome == Ser
 // eligible ids in ascending order and each exclusion (one per expert and
 // reason code, the details of that reason joined).
 func Avoid(cands []Candidate, f Facts, q PoolQuery) (eligible []int64, excluded []Exclusion) {
-	sorted := append([]Candidate(nil), cands...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
-	named := map[int64][]string{}
-	for _, n := range q.Named {
-		named[n.ExpertID] = append(named[n.ExpertID], strings.TrimSpace(n.Reason))
+	sorted := cands
+	if !slices.IsSortedFunc(cands, byID) {
+		sorted = slices.Clone(cands)
+		slices.SortStableFunc(sorted, byID)
 	}
+	j := judge{f: f, q: q, named: map[int64][]string{}, cutoff: day(q.At).AddDate(-PastYears, 0, 0),
+		serveSince: q.At.AddDate(0, -q.ServesMonths, 0)}
+	for _, n := range q.Named {
+		j.named[n.ExpertID] = append(j.named[n.ExpertID], strings.TrimSpace(n.Reason))
+	}
+	eligible = make([]int64, 0, len(sorted))
 	var last int64 = -1
 	for _, c := range sorted {
 		if c.ID == last {
 			continue // an expert matched through two specialties
 		}
 		last = c.ID
-		why := reasons(c, f, q, named[c.ID])
+		why := j.reasons(c)
 		if len(why) == 0 {
 			eligible = append(eligible, c.ID)
 			continue
@@ -157,14 +163,31 @@ func Avoid(cands []Candidate, f Facts, q PoolQuery) (eligible []int64, excluded 
 	return eligible, excluded
 }
 
-// reasons lists, per reason code, why c may not serve.
-func reasons(c Candidate, f Facts, q PoolQuery, named []string) map[Reason][]string {
-	why := map[Reason][]string{}
-	add := func(r Reason, d string) { why[r] = append(why[r], d) }
+func byID(a, b Candidate) int { return cmp.Compare(a.ID, b.ID) }
+
+// judge holds what every candidate is judged against, computed once.
+type judge struct {
+	f          Facts
+	q          PoolQuery
+	named      map[int64][]string
+	cutoff     time.Time // employment ending on or after this day ties (three years)
+	serveSince time.Time
+}
+
+// reasons lists, per reason code, why c may not serve; nil when nothing
+// does.
+func (j *judge) reasons(c Candidate) map[Reason][]string {
+	f, q := j.f, j.q
+	var why map[Reason][]string
+	add := func(r Reason, d string) {
+		if why == nil {
+			why = map[Reason][]string{}
+		}
+		why[r] = append(why[r], d)
+	}
 
 	// Ties to the parties: current employer, employment within three
 	// years, declared relations (RULES C10, C11).
-	cutoff := day(q.At).AddDate(-PastYears, 0, 0)
 	for _, p := range f.Parties {
 		if p.CreditCode == "" {
 			continue
@@ -173,9 +196,9 @@ func reasons(c Candidate, f Facts, q PoolQuery, named []string) map[Reason][]str
 		if c.EmployerCode == p.CreditCode {
 			add(p.Reason, "现任职于"+label)
 		}
-		for _, j := range f.PastJobs[c.ID] {
-			if j.CreditCode == p.CreditCode && !j.To.Before(cutoff) {
-				add(p.Reason, "近三年曾任职于"+label+"（至"+dateText(j.To)+"）")
+		for _, jb := range f.PastJobs[c.ID] {
+			if jb.CreditCode == p.CreditCode && !jb.To.Before(j.cutoff) {
+				add(p.Reason, "近三年曾任职于"+label+"（至"+dateText(jb.To)+"）")
 			}
 		}
 		for _, r := range f.Relations[c.ID] {
@@ -227,10 +250,9 @@ func reasons(c Candidate, f Facts, q PoolQuery, named []string) map[Reason][]str
 		}
 	}
 	if q.ServesMonths > 0 && q.TendererOrgID != 0 {
-		since := q.At.AddDate(0, -q.ServesMonths, 0)
 		n := 0
 		for _, s := range f.Engaged[c.ID] {
-			if s.TendererOrgID == q.TendererOrgID && serving(s.Outcome) && !s.From.Before(since) {
+			if s.TendererOrgID == q.TendererOrgID && serving(s.Outcome) && !s.From.Before(j.serveSince) {
 				n++
 			}
 		}
@@ -239,7 +261,7 @@ func reasons(c Candidate, f Facts, q PoolQuery, named []string) map[Reason][]str
 				strconv.Itoa(q.MaxServes)+"次）")
 		}
 	}
-	for _, r := range named {
+	for _, r := range j.named[c.ID] {
 		d := "指定回避"
 		if r != "" {
 			d += "：" + r

@@ -373,7 +373,7 @@ func readRow(r SheetRow, at map[string]int) ImportRow {
 			bad("relations", "第%d项应为“统一社会信用代码|类型|单位名称|说明”（类型：近亲属任职、持股、董事监事、其他利害关系）", i+1)
 			continue
 		}
-		rel := Relation{CreditCode: p[0], Kind: relationKindOf(p[1])}
+		rel := Relation{CreditCode: p[0], Kind: RelationKindOf(p[1])}
 		if rel.Kind == "" {
 			bad("relations", "第%d项的类型“%s”应为近亲属任职、持股、董事监事或其他利害关系", i+1, clip(p[1], 10))
 			continue
@@ -435,7 +435,9 @@ func excelDate(s string) string {
 	return t.Format("2006-01-02")
 }
 
-func relationKindOf(s string) RelationKind {
+// RelationKindOf reads a relation kind as people write it: the code, the
+// Chinese name, or a common word for it; "" when none fits.
+func RelationKindOf(s string) RelationKind {
 	s = strings.TrimSpace(s)
 	for _, k := range RelationKinds {
 		if s == string(k) || s == k.Label() {

@@ -317,16 +317,25 @@ func (s *Service) updateExpert(ctx context.Context, tx *db.Tx, id int64, r row, 
 	return dupErr(err)
 }
 
-// replaceLists rewrites an expert's specialties, past employers and
-// relations.
-func replaceLists(ctx context.Context, tx *db.Tx, id int64, centreCode string, p prepared) error {
+// poolRow is what expert_specialties repeats of the expert for the pool.
+type poolRow struct {
+	centre, employer string
+	status           Status
+	dishonest        bool
+	birth            time.Time
+}
+
+// replaceLists rewrites an expert's specialties (with the pool's copy of
+// the expert), past employers and relations.
+func replaceLists(ctx context.Context, tx *db.Tx, id int64, pr poolRow, p prepared) error {
 	for _, t := range []string{"expert_specialties", "expert_employments", "expert_relations"} {
 		if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE expert_id = ?", id); err != nil {
 			return err
 		}
 	}
 	for _, c := range p.specialties {
-		if _, err := tx.Exec(ctx, "INSERT INTO expert_specialties (expert_id, code, centre_code) VALUES (?, ?, ?)", id, c, centreCode); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO expert_specialties (expert_id, code, centre_code, employer_code, status, dishonest,
+			birth_date) VALUES (?, ?, ?, ?, ?, ?, ?)`, id, c, pr.centre, pr.employer, string(pr.status), pr.dishonest, db.Micros(pr.birth)); err != nil {
 			return err
 		}
 	}
@@ -345,9 +354,15 @@ func replaceLists(ctx context.Context, tx *db.Tx, id int64, centreCode string, p
 	return nil
 }
 
+// setPoolStatus keeps the pool's copy of an expert's status in step.
+func setPoolStatus(ctx context.Context, tx *db.Tx, id int64, s Status) error {
+	_, err := tx.Exec(ctx, "UPDATE expert_specialties SET status = ? WHERE expert_id = ?", string(s), id)
+	return err
+}
+
 // Filter narrows List and Export.
 type Filter struct {
-	CentreCode string // home centre; a prefecture's code covers its counties? no: exactly this centre
+	CentreCode string // home centre (exactly this centre)
 	Specialty  string // code prefix
 	Status     Status
 	Query      string // part of the name or employer

@@ -87,8 +87,9 @@ func (g *FakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	g.mu.Lock()
 	g.calls = append(g.calls, req)
-	answer := g.Answer
-	auto := g.Auto
+	answer, auto := g.Answer, g.Auto
+	g.mu.Unlock()
+	// The answer is decided outside the lock: it may look at Calls.
 	if answer != nil {
 		if res := answer(req); res != "" {
 			a := answered{req, res}
@@ -99,11 +100,12 @@ func (g *FakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 					g.deliver(context.Background(), a)
 				}()
 			} else {
+				g.mu.Lock()
 				g.pending = append(g.pending, a)
+				g.mu.Unlock()
 			}
 		}
 	}
-	g.mu.Unlock()
 	w.WriteHeader(http.StatusAccepted)
 	fmt.Fprint(w, `{"accepted":true}`)
 }

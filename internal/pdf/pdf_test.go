@@ -308,9 +308,9 @@ func TestWrapRules(t *testing.T) {
 		want  []string
 	}{
 		{"昭通市公共资源交易中心", 4, []string{"昭通市公", "共资源交", "易中心"}},
-		{"甲乙丙，丁", 3, []string{"甲乙", "丙，丁"}},                                        // "，" never starts a line
+		{"甲乙丙，丁", 3, []string{"甲乙", "丙，丁"}},                                     // "，" never starts a line
 		{"金额 BX530602-2026-0001 元", 13, []string{"金额", "BX530602-2026-0001 元"}}, // the code is kept whole
-		{"金额 BX530602-2026-0001", 7, []string{"金额", "BX530602-", "2026-0001"}},     // unless it cannot be
+		{"金额 BX530602-2026-0001", 7, []string{"金额", "BX530602-", "2026-0001"}},  // unless it cannot be
 		{"BX530602", 3, []string{"BX53", "0602"}},
 		{"a b c", 0.1, []string{"a", "b", "c"}},
 		{"第一行\n第二行", 100, []string{"第一行", "第二行"}},
@@ -573,4 +573,31 @@ func BenchmarkRenderFresh(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestLandscapeAndConcurrentUse(t *testing.T) {
+	r := renderer(t)
+	d := openingRecord(5)
+	d.Landscape = true
+	errc := make(chan error, 2)
+	outs := make([][]byte, 2)
+	for i := range 2 {
+		go func() {
+			var err error
+			outs[i], err = r.Render(d)
+			errc <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Fatal("concurrent renderings differ")
+	}
+	if !regexp.MustCompile(`/MediaBox \[\s*0 0 842(\.0+)? 595(\.0+)?\s*\]`).Match(outs[0]) {
+		t.Fatal("not A4 landscape")
+	}
+	mustContain(t, extract(t, "landscape", outs[0]), "BX530602-2026-0001", "第 1 页 / 共 1 页")
 }

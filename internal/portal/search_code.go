@@ -72,19 +72,33 @@ func codeTerm(long []string) (part string, ok bool) {
 // results with the full-text search's.
 var codeIndex = true
 
-// codeBatch is how many index rows the code search reads at a time beyond
-// the page: a notice whose text holds two matching keys has two rows.
-const codeBatch = 20
+// codeBatch is how many index rows the code search reads first beyond the
+// page; each further batch doubles, up to maxCodeBatch. Index rows can
+// outnumber notices (a notice holding two matching keys has two) and
+// notices can fail the filters or the other terms.
+const (
+	codeBatch    = 20
+	maxCodeBatch = 2000
+)
 
 // searchCode reads one page of a search with a code-shaped term through
 // notice_codes, newest first. Its sort key is the search key on SQLite
 // and published_at on PostgreSQL, so the pages and cursors are those of
 // the dialect's full-text search.
+//
+// It reads the index a batch at a time, then the batch's notices by
+// primary key, and tests the filters and terms on those: one query joining
+// the two would let PostgreSQL's planner answer the terms through the
+// trigram index instead — the very cost this index avoids.
 func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part string, long, short []string, cur cursor) (Page, error) {
 	sqlite := s.DB.Dialect() == db.SQLite
-	c := visible(now, f)
-	// The same bounds on the index's sort key; on SQLite the search key may
-	// sit a little above the publication time.
+	// The index: one head, within the bounds of the publication time (on
+	// SQLite the search key may sit a little above it).
+	var ix conds
+	ix.add("c.head = ?", part[:codeHeadLen])
+	if len(part) > codeHeadLen {
+		ix.add("c.code LIKE ?", part+"%") // digits and hyphens: no wildcard to escape
+	}
 	hi, hiOp := db.Micros(now), "<="
 	if !f.To.IsZero() && !f.To.After(now) {
 		hi, hiOp = db.Micros(f.To), "<"
@@ -92,74 +106,89 @@ func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part 
 	if sqlite {
 		hi, hiOp = hi+keySlack.Microseconds(), "<="
 	}
-	c.add("c.sort_key "+hiOp+" ?", hi)
+	ix.add("c.sort_key "+hiOp+" ?", hi)
 	if !f.From.IsZero() {
-		c.add("c.sort_key >= ?", db.Micros(f.From))
+		ix.add("c.sort_key >= ?", db.Micros(f.From))
 	}
-	c.add("c.head = ?", part[:codeHeadLen])
-	if len(part) > codeHeadLen {
-		c.add("c.code LIKE ?", part+"%") // digits and hyphens: no wildcard to escape
-	}
+	// The notices: visible, in the filter, and holding every term as the
+	// full-text search tests it.
+	c := visible(now, f)
+	var check conds
 	if sqlite {
-		// The terms as FTS5 matches them, on this one notice.
-		c.add("EXISTS (SELECT 1 FROM notice_search WHERE notice_search MATCH ? AND notice_search.rowid = c.sort_key)", ftsQuery(long))
-		for _, t := range short {
-			c.add(`n.title LIKE ? ESCAPE '\'`, likePattern(t))
-		}
+		check.add("EXISTS (SELECT 1 FROM notice_search WHERE notice_search MATCH ? AND notice_search.rowid = "+
+			"(SELECT k.key FROM notice_search_keys k WHERE k.notice_id = n.id))", ftsQuery(long))
 	} else {
 		for _, t := range long {
-			c.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+			check.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
 		}
-		for _, t := range short {
-			c.add(`n.title `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
-		}
+	}
+	for _, t := range short {
+		check.add(`n.title `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
 	}
 	// After the previous page: SQLite's cursor is a search key, PostgreSQL's
 	// a publication time and id, both the index's order.
-	var after []any
+	var after *match
 	switch {
 	case cur.key:
-		after = []any{cur.published, int64(0)}
+		after = &match{published: cur.published, id: -1}
 	case cur != (cursor{}):
-		after = []any{cur.published, cur.id}
+		after = &match{published: cur.published, id: cur.id}
 	}
-	join := " JOIN " // CROSS JOIN on SQLite: the index first, whatever its statistics say
-	if sqlite {
-		join = " CROSS JOIN "
-	}
-	q := "SELECT " + summaryCols + ", n.body, c.sort_key FROM notice_codes c" + join + "notices n ON n.id = c.notice_id WHERE " +
-		c.where()
 	var items []Summary
 	var keys []int64
 	seen := map[int64]bool{}
-	for {
-		q, args := q, append([]any{}, c.args...)
-		if after != nil {
-			if sqlite {
-				q += " AND c.sort_key < ?"
-				args = append(args, after[0])
-			} else {
-				q += " AND (c.sort_key, c.notice_id) < (?, ?)"
-				args = append(args, after...)
-			}
+	for batch := f.Limit + 1 + codeBatch; ; batch = min(2*batch, maxCodeBatch) {
+		q, args := "SELECT c.sort_key, c.notice_id FROM notice_codes c WHERE "+ix.where(), append([]any{}, ix.args...)
+		switch {
+		case after != nil && sqlite:
+			q += " AND c.sort_key < ?"
+			args = append(args, after.published)
+		case after != nil:
+			q += " AND (c.sort_key, c.notice_id) < (?, ?)"
+			args = append(args, after.published, after.id)
 		}
-		want := f.Limit + 1 - len(items) + codeBatch
 		q += " ORDER BY c.sort_key DESC, c.notice_id DESC LIMIT ?"
-		got, ks, err := s.readSummaries(ctx, q, append(args, want), true, true)
+		rows, err := s.matches(ctx, q, append(args, batch)...)
 		if err != nil {
 			return Page{}, err
 		}
-		for i, it := range got {
-			if !seen[it.ID] && len(items) <= f.Limit {
-				seen[it.ID] = true
-				items, keys = append(items, it), append(keys, ks[i])
+		var ids []any
+		for _, r := range rows {
+			if !seen[r.id] {
+				seen[r.id] = true
+				ids = append(ids, r.id)
 			}
 		}
-		if len(got) < want || len(items) > f.Limit {
+		if len(ids) > 0 {
+			// The LIMIT keeps the terms out of the inner query, so they are
+			// tested on these rows only, never looked up in an index.
+			q := "SELECT " + summaryCols + ", n.body FROM (SELECT " + summaryCols + ", n.body FROM notices n WHERE n.id IN (" +
+				db.Placeholders(len(ids)) + ") AND " + c.where() + " LIMIT ?) n"
+			args := append(append(ids, c.args...), len(ids))
+			if len(check.sql) > 0 {
+				q += " WHERE " + check.where()
+				args = append(args, check.args...)
+			}
+			found, _, err := s.readSummaries(ctx, q, args, true, false)
+			if err != nil {
+				return Page{}, err
+			}
+			byID := make(map[int64]Summary, len(found))
+			for _, it := range found {
+				byID[it.ID] = it
+			}
+			for _, r := range rows {
+				if it, ok := byID[r.id]; ok && len(items) <= f.Limit {
+					delete(byID, r.id)
+					items, keys = append(items, it), append(keys, r.published)
+				}
+			}
+		}
+		if len(items) > f.Limit || len(rows) < batch {
 			break
 		}
-		last := got[len(got)-1]
-		after = []any{ks[len(ks)-1], last.ID}
+		last := rows[len(rows)-1]
+		after = &last
 	}
 	if sqlite {
 		return keyed(items, keys, f.Limit), nil

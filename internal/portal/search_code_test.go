@@ -266,3 +266,45 @@ func TestSearchCodesPages(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCodesBatches: when the newest index rows belong to notices the
+// filter or another term rules out, the search reads further batches, and
+// a notice with two matching keys is shown once.
+func TestSearchCodesBatches(t *testing.T) {
+	e := newEnv(t)
+	at := beijing(2025, 1, 1, 9, 0, 0)
+	var want, wantTerm []int64
+	for i := range 60 {
+		region, body := "530621", "编号530602-2025-0007，另见530602-2025-0007-1。"
+		if i < 3 {
+			region = "530602"
+		}
+		if i%20 == 7 {
+			body += "应急物资储备"
+		}
+		id := e.notice(fixture.Notice{Body: body, Region: region, PublishedAt: at.Add(time.Duration(i) * time.Hour)})
+		if i < 3 {
+			want = append([]int64{id}, want...)
+		}
+		if i%20 == 7 {
+			wantTerm = append([]int64{id}, wantTerm...)
+		}
+	}
+	t.Cleanup(func() { codeIndex = true })
+	for _, f := range []Filter{
+		{Query: "530602-2025-0007", Region: "530602"},
+		{Query: "530602-2025-0007 应急物资储备"},
+	} {
+		w := want
+		if f.Region == "" {
+			w = wantTerm
+		}
+		for _, limit := range []int{1, 2, 10} {
+			f.Limit = limit
+			codeIndex = true
+			sameIDs(t, f.Query+" (code index)", e.ids(f), w)
+			codeIndex = false
+			sameIDs(t, f.Query+" (full text)", e.ids(f), w)
+		}
+	}
+}

@@ -1,7 +1,10 @@
 package portal
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -54,12 +57,13 @@ func (s *Service) searchPostgres(ctx context.Context, now time.Time, f Filter, l
 	if len(items) > f.Limit {
 		return timed(items, f.Limit), nil
 	}
-	// Step 2: the index. MATERIALIZED keeps the planner from folding the
-	// match into an ordered scan that would test every notice.
-	var gin conds
-	for _, t := range long {
-		gin.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+	if len(long) > 0 {
+		return s.searchBuckets(ctx, now, f, long, short, c, cur)
 	}
+	// Step 2, two-character terms only: the index of title bigrams.
+	// MATERIALIZED keeps the planner from folding the match into an ordered
+	// scan that would test every notice.
+	var gin conds
 	for _, t := range short {
 		gin.add("portal_bigrams(n.title) @> ARRAY[lower(CAST(? AS text))]", t)
 	}
@@ -72,6 +76,190 @@ func (s *Service) searchPostgres(ctx context.Context, now time.Time, f Filter, l
 		return Page{}, err
 	}
 	return timed(items, f.Limit), nil
+}
+
+// The trigram index (00013_portal_search.sql) is keyed by publication time
+// as well as by trigram: one GIN index over a 30-day bucket, a day bucket
+// and the text (btree_gin). "The term within bucket B" reads only B's part
+// of the posting lists, and a bucket without the term costs a few index
+// pages, so step 2 reads the buckets newest first and stops once the page
+// is full: a term frequent among old notices but absent from recent ones
+// is no longer found by fetching and sorting all its matches.
+//
+// One query walks the 30-day buckets (a LATERAL join over a series of
+// bucket numbers, so the walk stops with the query's LIMIT) and returns
+// each bucket's matches, unordered, at most bucketCap+1 in all. A bucket
+// whose matches all came back is done; the bucket where the limit was
+// reached may hold many more, and is walked the same way day by day; a day
+// where the limit is reached again is read in publication order, which
+// fills the page quickly there as the term is common that day. (A GIN
+// index answers with a bitmap of every match, so it is never asked for a
+// whole busy bucket at once.) The buckets are read newest first and each
+// one completely or up to the page, so the matches gathered are the
+// newest; they are sorted and the page is read by id.
+const (
+	monthMicros = 30 * 24 * 60 * 60 * 1000 * 1000 // the width of a coarse bucket
+	dayMicros   = 24 * 60 * 60 * 1000 * 1000
+	// The bucket expressions, exactly as the index defines them.
+	monthBucket = "(n.published_at / 2592000000000)"
+	dayBucket   = "(n.published_at / 86400000000)"
+)
+
+// bucketCap is how many matches one walk over buckets returns at most (less
+// one): the most a bucket may have to be read unordered. Best above a
+// page (MaxLimit+1), though any number gives the same answers. A variable
+// so tests can make it small.
+var bucketCap = 200
+
+// match is a notice found in a bucket.
+type match struct{ published, id int64 }
+
+func (s *Service) searchBuckets(ctx context.Context, now time.Time, f Filter, long, short []string, c conds, cur cursor) (Page, error) {
+	for _, t := range long {
+		c.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+	}
+	for _, t := range short {
+		c.add(`n.title `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+	}
+	// From the newest bucket that may hold a match to the one of the oldest
+	// published notice (or of the start of the range).
+	hi := db.Micros(now)
+	if !f.To.IsZero() && !f.To.After(now) {
+		hi = db.Micros(f.To)
+	}
+	if cur != (cursor{}) {
+		hi = min(hi, cur.published)
+	}
+	lo := db.Micros(f.From)
+	if f.From.IsZero() {
+		if err := s.DB.QueryRow(ctx, "SELECT COALESCE(MIN(n.published_at), 0) FROM notices n WHERE n.state = 'published'").Scan(&lo); err != nil {
+			return Page{}, err
+		}
+	}
+	w := walker{s: s, c: c, want: f.Limit + 1}
+	if err := w.walk(ctx, monthBucket, hi/monthMicros, lo/monthMicros, hi); err != nil {
+		return Page{}, err
+	}
+	if len(w.found) == 0 {
+		return Page{}, nil
+	}
+	slices.SortFunc(w.found, func(a, b match) int {
+		return cmp.Or(cmp.Compare(b.published, a.published), cmp.Compare(b.id, a.id))
+	})
+	found := w.found[:min(len(w.found), w.want)]
+	ids := make([]any, len(found))
+	for i, m := range found {
+		ids[i] = m.id
+	}
+	q := "SELECT " + summaryCols + ", n.body FROM notices n WHERE n.id IN (" + db.Placeholders(len(ids)) + ")" +
+		" ORDER BY n.published_at DESC, n.id DESC"
+	items, _, err := s.readSummaries(ctx, q, ids, true, false)
+	if err != nil {
+		return Page{}, err
+	}
+	return timed(items, f.Limit), nil
+}
+
+// walker gathers the newest matches of conditions c, bucket by bucket.
+type walker struct {
+	s     *Service
+	c     conds
+	want  int
+	found []match
+}
+
+// walk reads the buckets from to down to from (bucket numbers of the
+// expression, newest first) until it has w.want matches; hi bounds the
+// days of a 30-day bucket.
+func (w *walker) walk(ctx context.Context, bucket string, from, to, hi int64) error {
+	limit := bucketCap + 1
+	for b := from; b >= to && len(w.found) < w.want; {
+		q := "SELECT b.v, x.published_at, x.id FROM generate_series(CAST(? AS bigint), CAST(? AS bigint), -1) AS b(v) " +
+			"CROSS JOIN LATERAL (SELECT n.published_at, n.id FROM notices n WHERE " + bucket + " = b.v AND " + w.c.where() +
+			" LIMIT ?) x LIMIT ?"
+		args := append(append([]any{b, to}, w.c.args...), limit, limit)
+		rows, err := w.s.DB.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		var got []match
+		var bs []int64
+		for rows.Next() {
+			var v int64
+			var m match
+			if err := rows.Scan(&v, &m.published, &m.id); err != nil {
+				rows.Close()
+				return err
+			}
+			if len(bs) > 0 && v > bs[len(bs)-1] {
+				// The walk relies on the nested loop returning the buckets
+				// in the series' order; a plan that does not must not give
+				// a wrong page.
+				rows.Close()
+				return fmt.Errorf("portal: buckets returned out of order (%d after %d)", v, bs[len(bs)-1])
+			}
+			got, bs = append(got, m), append(bs, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(got) < limit {
+			// Every bucket down to the last was read whole.
+			w.found = append(w.found, got...)
+			return nil
+		}
+		// The limit was reached in the last bucket returned: the ones
+		// before it are whole, that one is read more finely.
+		last := bs[len(bs)-1]
+		for i, v := range bs {
+			if v == last {
+				w.found = append(w.found, got[:i]...)
+				break
+			}
+		}
+		if len(w.found) >= w.want {
+			return nil
+		}
+		if bucket == monthBucket {
+			if err := w.walk(ctx, dayBucket, min(hi, (last+1)*monthMicros-1)/dayMicros, last*monthMicros/dayMicros, hi); err != nil {
+				return err
+			}
+		} else if err := w.busyDay(ctx, last); err != nil {
+			return err
+		}
+		b = last - 1
+	}
+	return nil
+}
+
+// busyDay reads the newest matches of one day in publication order (the
+// bounds on published_at let the list indexes read just that day).
+func (w *walker) busyDay(ctx context.Context, day int64) error {
+	q := "SELECT n.published_at, n.id FROM notices n WHERE " + dayBucket + " = ? AND n.published_at >= ? AND n.published_at < ? AND " +
+		w.c.where() + " ORDER BY n.published_at DESC, n.id DESC LIMIT ?"
+	args := append(append([]any{day, day * dayMicros, (day + 1) * dayMicros}, w.c.args...), w.want-len(w.found))
+	ms, err := w.s.matches(ctx, q, args...)
+	w.found = append(w.found, ms...)
+	return err
+}
+
+// matches runs a query of (published_at, id) rows.
+func (s *Service) matches(ctx context.Context, q string, args ...any) ([]match, error) {
+	rows, err := s.DB.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []match
+	for rows.Next() {
+		var m match
+		if err := rows.Scan(&m.published, &m.id); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // timed cuts the rows to a page and sets the cursor from the last one.

@@ -24,6 +24,7 @@ import (
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/db/dbtest"
+	"ggzy/internal/draw"
 	"ggzy/internal/expert"
 	"ggzy/internal/gm"
 	"ggzy/internal/guide"
@@ -62,7 +63,8 @@ type Env struct {
 	Portal  *portal.Service
 	Expert  *expert.Service
 	Bidding *bidding.Service
-	CA      *ca.Service // bidders' certificates; its built-in root lives in DataDir/keys
+	CA      *ca.Service   // bidders' certificates; its built-in root lives in DataDir/keys
+	Draw    *draw.Service // expert draws; in-app channel only (tests add a fake voice gateway)
 	Web     *web.Server
 	HTTP    *httptest.Server
 	DataDir string
@@ -116,10 +118,11 @@ func bare(t testing.TB) *Env {
 	e.CA = ca.New(e.Base, authority, nil)
 	e.Bidding = bidding.New(e.Base, e.Tender, e.CA, e.Notice)
 	e.Bidding.RecordPDF = bidding.RenderRecord
+	e.Draw = draw.New(e.Base, e.Expert, e.Bidding)
 	// Request logs would drown test output; failures carry the request id.
 	e.Web, err = web.New(web.Deps{DB: e.DB, Clock: e.Clock, Log: slog.New(slog.DiscardHandler), Auth: e.Auth, Trail: e.Trail, Audit: e.Audit,
 		Calendar: e.Base.Calendar, Guide: e.Guide, Tender: e.Tender, Notice: e.Notice, Venue: e.Venue, Portal: e.Portal, Expert: e.Expert,
-		CA:      e.CA, Bidding: e.Bidding,
+		CA: e.CA, Bidding: e.Bidding, Draw: e.Draw,
 		Version: "test"})
 	if err != nil {
 		t.Fatal(err)

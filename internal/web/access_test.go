@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ggzy/internal/auth"
 	"ggzy/internal/testenv"
@@ -43,7 +44,16 @@ func fillPath(t *testing.T, pattern string, ids map[string]int64) string {
 		{"/api/v1/centres/", "{code}", "530600"},
 		{"/api/v1/notices/", "{notice}", "1"}, // no fixture notice: allowed callers get 404 or 422
 		{"/api/v1/notices/", "{file}", "1"},
+		{"/api/v1/experts/", "{id}", "1"}, // no fixture expert: allowed callers get 404 or 422
+		{"/api/v1/experts/", "{leave}", "1"},
+		{"/api/v1/me/expert/leaves/", "{leave}", "1"},
+		{"/api/v1/expert-engagements/", "{id}", "1"},
+		{"/api/v1/lots/", "{lot}", strconv.FormatInt(ids["lot"], 10)},
+		{"/api/v1/lots/", "{response}", "1"},   // no objection yet: allowed callers get 404, 409 or 422
 		{"/api/v1/certificates/", "{id}", "1"}, // no fixture certificate: allowed callers get 404 or 422
+		{"/api/v1/draws/", "{id}", "1"},        // no fixture draw: allowed callers get 404 or 422
+		{"/api/v1/draws/", "{call}", "1"},
+		{"/api/v1/invitations/", "{token}", "00000000000000000000000000000000"},
 	} {
 		if strings.HasPrefix(p, param.prefix) {
 			p = strings.Replace(p, param.name, param.value, 1)
@@ -85,6 +95,9 @@ func TestAccessMatrix(t *testing.T) {
 	room, err := e.Venue.CreateRoom(e.Ctx, e.Actor(auth.Staff), venue.NewRoom{Name: "矩阵测试开标厅", Kind: venue.OpeningHall, Capacity: 10})
 	e.Must(err)
 	ids["room"] = room.ID
+	var lot int64
+	e.Must(e.DB.QueryRow(e.Ctx, "SELECT min(id) FROM lots WHERE project_id = ?", ids["project"]).Scan(&lot))
+	ids["lot"] = lot
 
 	routes := routesOf(e)
 	if len(routes) == 0 {
@@ -117,10 +130,14 @@ func TestAccessMatrix(t *testing.T) {
 				before := snapshot(t, e)
 				var resp *http.Response
 				var b []byte
+				cc := c
+				if strings.HasSuffix(rt.Pattern, "/events") {
+					cc = streamClient(c)
+				}
 				if body != nil {
-					resp, b = c.Do(rt.Method, path, body, ct)
+					resp, b = cc.Do(rt.Method, path, body, ct)
 				} else {
-					resp, b = c.Do(rt.Method, path, nil, "")
+					resp, b = cc.Do(rt.Method, path, nil, "")
 				}
 				allowed := rt.Action == "" || auth.Can(role, rt.Action)
 				if allowed {
@@ -153,6 +170,16 @@ func TestAccessMatrix(t *testing.T) {
 	if refusedSeen == 0 || allowedSeen == 0 {
 		t.Fatalf("matrix is one-sided: %d refused, %d allowed", refusedSeen, allowedSeen)
 	}
+}
+
+// streamClient is c for a live stream (Server-Sent Events), which does not
+// end by itself: it reads what arrives within a moment, then hangs up.
+func streamClient(c *testenv.Client) *testenv.Client {
+	cc := *c
+	hc := *c.Client
+	hc.Timeout = time.Second
+	cc.Client = &hc
+	return &cc
 }
 
 func roleName(r auth.Role) string {

@@ -33,7 +33,7 @@ func (s *Server) Routes() []route { return s.routes }
 func (s *Server) apiRoutes() []route {
 	var all []route
 	for _, area := range [][]route{s.identityRoutes(), s.guideRoutes(), s.tenderRoutes(), s.noticeRoutes(),
-		s.venueRoutes(), s.portalRoutes(), s.biddingRoutes(), s.certRoutes()} {
+		s.venueRoutes(), s.portalRoutes(), s.biddingRoutes(), s.certRoutes(), s.drawRoutes(), s.expertRoutes()} {
 		all = append(all, area...)
 	}
 	return all

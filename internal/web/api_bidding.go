@@ -49,16 +49,24 @@ func (s *Server) apiDecryptBid(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	key, err := parseContentKey(in.ContentKey)
-	if err != nil {
-		return err
-	}
-	out, err := s.Bidding.Decrypt(r.Context(), actorOf(r), lot, key)
+	out, err := s.decryptBid(r, lot, in.ContentKey)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// decryptBid hands a typed content key to the service. A key that does not
+// parse still goes to the service (as nil), so who may decrypt is decided
+// before the input is judged; its field error then names the hex form.
+func (s *Server) decryptBid(r *http.Request, lot int64, typed string) (bidding.Opened, error) {
+	key, perr := parseContentKey(typed)
+	out, err := s.Bidding.Decrypt(r.Context(), actorOf(r), lot, key)
+	if err != nil && perr != nil && errs.CodeOf(err) == errs.Invalid {
+		return out, perr
+	}
+	return out, err
 }
 
 func parseContentKey(v string) ([]byte, error) {
@@ -93,8 +101,11 @@ func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
+	// A stream lasts ten minutes at most; EventSource reconnects by
+	// itself. While the deadline is far off the hall changes only by the
+	// clock, which the page ticks on its own, so it is read slowly.
+	end := time.NewTimer(hallStreamLife)
+	defer end.Stop()
 	for {
 		b, err := json.Marshal(h)
 		if err != nil {
@@ -109,16 +120,25 @@ func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
 		if h.State == bidding.Recorded || h.State == bidding.Failed {
 			return nil
 		}
+		pace := time.Second
+		if h.State == bidding.Waiting && h.Deadline.Sub(h.ServerTime) > 2*time.Minute {
+			pace = 15 * time.Second
+		}
 		select {
 		case <-r.Context().Done():
 			return nil
-		case <-tick.C:
+		case <-end.C:
+			return nil
+		case <-time.After(pace):
 		}
 		if h, err = s.Bidding.Hall(r.Context(), a, lot); err != nil {
 			return nil
 		}
 	}
 }
+
+// hallStreamLife bounds one opening-hall event stream.
+const hallStreamLife = 10 * time.Minute
 
 func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	return withID(w, r, "lot", http.StatusOK, s.Bidding.RecordOf)

@@ -1,6 +1,10 @@
 package web
 
-import "ggzy/internal/auth"
+import (
+	"net/http"
+
+	"ggzy/internal/auth"
+)
 
 // The bidding area (投标与开标): sealed bid upload, receipts, withdrawal,
 // decryption and the online opening hall. Handlers are in api_bidding.go
@@ -22,6 +26,19 @@ func (s *Server) biddingRoutes() []route {
 		{"PUT", "/api/v1/lots/{lot}/opening/settings", auth.ManageOpening, "设置标段的解密时限（投标截止前）", s.apiOpeningSettings},
 		{"GET", "/api/v1/receipt-key", auth.ReadReceiptKey, "平台公钥（PEM），用于离线验证回执和开标记录", s.apiReceiptKey},
 	}
+}
+
+func (s *Server) biddingPages(mux *http.ServeMux) {
+	mux.Handle("GET /workbench/bids", s.page(s.bidsPage))
+	mux.Handle("GET /workbench/lots/{lot}/bid", s.page(s.bidPage))
+	mux.Handle("POST /workbench/lots/{lot}/bid", s.page(s.bidUpload))
+	mux.Handle("GET /workbench/lots/{lot}/bid/receipt.json", s.page(s.bidReceipt))
+	mux.Handle("POST /workbench/lots/{lot}/bid/withdraw", s.page(s.bidWithdraw))
+	mux.Handle("POST /workbench/lots/{lot}/bid/decrypt", s.page(s.bidDecrypt))
+	mux.Handle("GET /workbench/lots/{lot}/opening", s.page(s.openingPage))
+	mux.Handle("POST /workbench/lots/{lot}/opening/responses", s.page(s.openingRespond))
+	mux.Handle("POST /workbench/lots/{lot}/opening/responses/{response}/answer", s.page(s.openingAnswer))
+	mux.Handle("POST /workbench/lots/{lot}/opening/settings", s.page(s.openingSettings))
 }
 
 func biddingCards(a auth.Actor) []card {

@@ -102,7 +102,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.metrics.observe(r, sw.status, d)
 		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 			slog.String("request_id", requestIDOf(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.String("path", loggedPath(r)), slog.Int("status", sw.status),
 			slog.Duration("duration", d), slog.String("ip", s.loggedIP(r)))
 	})
 }
@@ -111,10 +111,28 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // downloads: who obtained the documents is secret until the bid deadline
 // (RULES B3), and an address next to a download path would tell.
 func (s *Server) loggedIP(r *http.Request) string {
-	if strings.Contains(r.URL.Path, "/documents/") {
+	if strings.Contains(r.URL.Path, "/documents/") || isLotPath(r.URL.Path) {
 		return "（开标前保密）"
 	}
 	return s.clientIP(r)
+}
+
+// isLotPath reports a path of a lot's bids or opening (API or pages).
+func isLotPath(p string) bool {
+	return strings.HasPrefix(p, "/api/v1/lots/") || strings.HasPrefix(p, "/workbench/lots/")
+}
+
+// loggedPath is the path for the request log. For a lot's bids and opening
+// it is the route (PUT /api/v1/lots/{lot}/bid), not the lot: a log of
+// uploads per lot would count the bidders before the deadline (RULES B3).
+func loggedPath(r *http.Request) string {
+	if !isLotPath(r.URL.Path) {
+		return r.URL.Path
+	}
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return "/…/lots/{lot}/…"
 }
 
 // securityHeaders sets a strict policy: only our own scripts and styles, no

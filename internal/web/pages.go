@@ -44,6 +44,9 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.venuePages(mux)
 	s.portalPages(mux)
 	s.certPages(mux)
+	s.biddingPages(mux)
+	s.drawPages(mux)
+	s.expertPages(mux)
 }
 
 // requireSignIn sends anonymous visitors to the sign-in page.
@@ -177,6 +180,9 @@ func workbenchCards(a auth.Actor) []card {
 	cs = append(cs, noticeCards(a)...)
 	cs = append(cs, venueCards(a)...)
 	cs = append(cs, certCards(a)...)
+	cs = append(cs, biddingCards(a)...)
+	cs = append(cs, drawCards(a)...)
+	cs = append(cs, expertCards(a)...)
 	cs = append(cs, card{"本单位信息", "查看本单位登记信息与审核状态", "/workbench/organisations/" + strconv.FormatInt(a.OrgID, 10)})
 	return cs
 }

@@ -21,6 +21,7 @@ var workbenchPages = []struct {
 	{"/workbench/organisations", auth.ListOrgs},
 	{"/workbench/tokens", auth.ManageTokens},
 	{"/workbench/audit", auth.ReadAudit},
+	{"/workbench/bids", auth.ViewOpening},
 }
 
 // TestPagesRenderForEveryRole: every page answers every role sensibly —

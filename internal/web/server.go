@@ -16,6 +16,7 @@ import (
 	"ggzy/internal/calendar"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
+	"ggzy/internal/draw"
 	"ggzy/internal/expert"
 	"ggzy/internal/guide"
 	"ggzy/internal/notice"
@@ -41,6 +42,7 @@ type Deps struct {
 	Portal   *portal.Service
 	Expert   *expert.Service
 	Bidding  *bidding.Service
+	Draw     *draw.Service
 	CA       *ca.Service
 	Version  string
 	// TrustProxy takes the client address from X-Forwarded-For.

@@ -34,16 +34,24 @@ CREATE TABLE experts (
 CREATE INDEX experts_centre ON experts(centre_code, id);
 CREATE INDEX experts_name ON experts(name);
 
--- One row per specialty code of an expert. centre_code repeats the
--- expert's home centre so a draw pool is one range scan of this index:
--- code >= 'A08' AND code < 'A09' AND centre_code IN (...).
+-- One row per specialty code of an expert: the draw pool's table. It
+-- repeats what the pool decides on without a join — the home centre, the
+-- employer, the status, 失信 and the birth date — kept in step by every
+-- write of the expert (internal/expert/store.go), so a pool is two range
+-- scans of one covering index: code >= 'A08' AND code < 'A09' AND
+-- centre_code IN (...), split into the plainly eligible (ids only) and the
+-- few that need the rules.
 CREATE TABLE expert_specialties (
-    expert_id   INTEGER NOT NULL REFERENCES experts(id),
-    code        TEXT NOT NULL,
-    centre_code TEXT NOT NULL,
+    expert_id     INTEGER NOT NULL REFERENCES experts(id),
+    code          TEXT NOT NULL,
+    centre_code   TEXT NOT NULL,
+    employer_code TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    dishonest     INTEGER NOT NULL DEFAULT 0,
+    birth_date    BIGINT NOT NULL,
     PRIMARY KEY (expert_id, code)
 );
-CREATE INDEX expert_specialties_code ON expert_specialties(code, centre_code, expert_id);
+CREATE INDEX expert_specialties_pool ON expert_specialties(code, centre_code, status, dishonest, birth_date, employer_code, expert_id);
 
 CREATE TABLE expert_employments (
     id          INTEGER PRIMARY KEY,
