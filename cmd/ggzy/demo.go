@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
 	"ggzy/internal/clock"
 	"ggzy/internal/demo"
 	"ggzy/internal/money"
@@ -50,7 +52,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "正在载入演示数据（昭通市及所辖11个县区、曲靖市、云南省；%d 个交易项目，2024年1月至 %s）…\n",
 			*projects, clock.Format(now)[:10])
 		began := time.Now()
-		res, err := loadDemo(ctx, a, now, *projects)
+		res, err := loadDemo(ctx, a, now, *projects, filepath.Join(f.storage.data, "demo-keys"))
 		if err != nil {
 			return err
 		}
@@ -58,6 +60,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		printSummary(out, res.Summary, time.Since(began))
+		printOpenings(out, res.Openings, filepath.Join(f.storage.data, "demo-keys"))
 		printAccounts(out, res.Accounts)
 	} else {
 		fmt.Fprintln(out, "数据库已有数据，不再载入演示数据。演示账户见 README（密码 "+demo.Password+"）。")
@@ -73,16 +76,16 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 // loadDemo builds the services a second time on a fake clock that the
 // demo moves from 2024 to now, so everything it writes carries the time
 // it happened; the server then runs on the real clock.
-func loadDemo(ctx context.Context, a *app, now time.Time, projects int) (demo.Result, error) {
+func loadDemo(ctx context.Context, a *app, now time.Time, projects int, keysDir string) (demo.Result, error) {
 	fake := clock.NewFake(now)
-	l := build(a.db, fake, a.log, a.keys, a.base.Blobs)
+	l := build(a.db, fake, a.log, a.keys, a.base.Blobs).withCA(a.trust)
 	// The demo's many accounts use a lighter (still standard) argon2id
 	// cost so loading takes seconds; sign-in checks any cost.
 	cfg := auth.DefaultConfig
 	cfg.PasswordHasher = auth.Argon2{Memory: 19 * 1024, Time: 2, Threads: 1}
 	svc := demo.Services{Auth: auth.NewService(a.db, fake, l.audit, a.keys.PII, cfg), Guide: l.guide, Tender: l.tender,
-		Notice: l.notice, Venue: l.venue, Expert: l.expert, Clock: fake}
-	return demo.Load(ctx, a.db, svc, demo.Options{Now: now, Projects: projects})
+		Notice: l.notice, Venue: l.venue, Expert: l.expert, CA: l.ca, Bidding: l.bidding, Clock: fake}
+	return demo.Load(ctx, a.db, svc, demo.Options{Now: now, Projects: projects, KeysDir: keysDir})
 }
 
 func printSummary(out io.Writer, s demo.Summary, took time.Duration) {
@@ -100,6 +103,24 @@ func printSummary(out io.Writer, s demo.Summary, took time.Duration) {
 		s.GreenBookings, s.Cancelled)
 	fmt.Fprintf(out, "  综合评标专家库 %d 人（昭通市及所辖县区 743 人，另有省级和曲靖市专家供远程异地评标抽取）\n", s.Experts)
 	fmt.Fprintf(out, "  成交金额 %s 亿元，节约资金 %s 亿元，土地和产权增值 %s 亿元\n", yi(s.Traded), yi(s.Savings), yi(s.Premium))
+	fmt.Fprintf(out, "  不见面开标 %d 个标段：开标结束 %d、解密中 %d、流标 %d；开标的投标文件 %d 份；投标人数字证书 %d 张\n",
+		s.Openings[bidding.Recorded]+s.Openings[bidding.Decrypting]+s.Openings[bidding.Failed], s.Openings[bidding.Recorded],
+		s.Openings[bidding.Decrypting], s.Openings[bidding.Failed], s.OpenedBids, s.Certificates)
+}
+
+// printOpenings names the online-opening lots worth a visit and who can
+// still decrypt, with where their keys are.
+func printOpenings(out io.Writer, lots []demo.Showcase, keysDir string) {
+	if len(lots) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\n不见面开标（工作台 → 开标大厅）：")
+	for _, l := range lots {
+		fmt.Fprintf(out, "  %s  %s\n    %s %s\n", l.What, l.Path, l.Project, l.Lot)
+		if len(l.Bidders) > 0 {
+			fmt.Fprintf(out, "    未解密的投标人：%s（私钥：%s/<用户名>/key.pem）\n", strings.Join(l.Bidders, "、"), keysDir)
+		}
+	}
 }
 
 // yi shows an amount in 亿元 with two decimals.

@@ -19,6 +19,7 @@ import (
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
+	"ggzy/internal/ident"
 	"ggzy/internal/money"
 	"ggzy/internal/notice"
 	"ggzy/internal/sealed"
@@ -102,9 +103,20 @@ func newFixture(t testing.TB, n int) *fixture {
 // hundreds this way).
 func (f *fixture) addBidder(username, name string) *bidder {
 	f.T.Helper()
-	b := &bidder{name: name, org: f.RegisterApproved(auth.KindBidder, username, name)}
-	// Each from its own address: sign-ins are throttled per address.
+	// Its own 身份证号 series: testenv.IDNumber repeats after 1,000.
 	n := len(f.bidders)
+	first17 := "530602" + time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n/1000).Format("20060102") + fmt.Sprintf("%03d", n%1000)
+	check, err := ident.IDCheck(first17)
+	f.Must(err)
+	org, _, err := f.Auth.Register(f.Ctx, auth.Public("127.0.0.1"), auth.Registration{OrgName: name, Kind: auth.KindBidder,
+		CreditCode: testenv.CreditCode("530602"), CentreCode: "530602", LegalRep: "法人", ContactName: "联系人",
+		ContactPhone: "13600000000", Username: username, DisplayName: "用户" + username, IDNumber: first17 + string(check),
+		Phone: "13500000000", Password: testenv.Password})
+	f.Must(err)
+	_, err = f.Auth.DecideOrg(f.Ctx, auth.System, org.ID, auth.Decision{Approve: true})
+	f.Must(err)
+	b := &bidder{name: name, org: org.ID}
+	// Each from its own address: sign-ins are throttled per address.
 	_, a, err := f.Auth.Login(f.Ctx, fmt.Sprintf("10.8.%d.%d", n/250, n%250+1), username, testenv.Password)
 	f.Must(err)
 	b.actor = a

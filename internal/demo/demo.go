@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
+	"ggzy/internal/ca"
 	"ggzy/internal/centre"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
@@ -66,13 +68,15 @@ func Loaded(ctx context.Context, q db.Querier) (bool, error) {
 // timeline (build them with it, as cmd/ggzy does); serve with the real
 // clock afterwards.
 type Services struct {
-	Auth   *auth.Service
-	Guide  *guide.Service
-	Tender *tender.Service
-	Notice *notice.Service
-	Venue  *venue.Service
-	Expert *expert.Service
-	Clock  *clock.Fake
+	Auth    *auth.Service
+	Guide   *guide.Service
+	Tender  *tender.Service
+	Notice  *notice.Service
+	Venue   *venue.Service
+	Expert  *expert.Service
+	CA      *ca.Service      // issues the bidders' certificates
+	Bidding *bidding.Service // sealed bids and the online opening (bidding.go)
+	Clock   *clock.Fake
 }
 
 // Options size and place the demo.
@@ -85,6 +89,11 @@ type Options struct {
 	// DefaultProjects. Small numbers keep tests quick and still cover
 	// every state (trading_specials.go).
 	Projects int
+	// KeysDir, if set, receives the private keys and certificates of the
+	// demo bidders whose bids are not yet decrypted at the present
+	// (KeysDir/<username>/key.pem, mode 0600), so that a user can decrypt
+	// them by hand; otherwise the keys exist only during the load.
+	KeysDir string
 }
 
 // DefaultProjects is the size of `ggzy demo`: the seed account counts 959
@@ -95,6 +104,7 @@ const DefaultProjects = 1000
 type Result struct {
 	Accounts []Account
 	Summary  Summary
+	Openings []Showcase // lots of the online opening to visit
 }
 
 // loader carries what the steps share.
@@ -114,6 +124,8 @@ type loader struct {
 
 	days     *days
 	tl       *timeline
+	online   *online
+	showcase []Showcase
 	venues   *venues
 	intake   map[tender.TradeKind]guide.Matter
 	projects []*project
@@ -153,7 +165,7 @@ func Load(ctx context.Context, d *db.DB, s Services, opt Options) (Result, error
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Accounts: l.accounts, Summary: sum}, nil
+	return Result{Accounts: l.accounts, Summary: sum, Openings: l.showcase}, nil
 }
 
 func (l *loader) centre(ctx context.Context, p place) error {

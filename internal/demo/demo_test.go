@@ -9,7 +9,9 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
+	"ggzy/internal/bidding"
 	"ggzy/internal/blob"
+	"ggzy/internal/ca"
 	"ggzy/internal/calendar"
 	"ggzy/internal/centre"
 	"ggzy/internal/clock"
@@ -32,11 +34,12 @@ import (
 const smallDemo = 60
 
 type rig struct {
-	db   *db.DB
-	keys *gm.Keys
-	log  *audit.Log
-	svc  *auth.Service
-	all  demo.Services
+	db      *db.DB
+	keys    *gm.Keys
+	log     *audit.Log
+	svc     *auth.Service
+	all     demo.Services
+	keysDir string // the demo bidders' keys
 }
 
 // newPlatform builds the services on a fresh, empty database, as cmd/ggzy
@@ -60,14 +63,23 @@ func newPlatform(t *testing.T) *rig {
 	p.svc = auth.NewService(p.db, clk, p.log, p.keys.PII, cfg)
 	base := platform.Base{DB: p.db, Clock: clk, Audit: p.log, Calendar: calendar.Default(), Blobs: blobs, Keys: p.keys}
 	ts := tender.New(base)
-	p.all = demo.Services{Auth: p.svc, Guide: guide.New(base), Tender: ts, Notice: notice.New(base, ts), Venue: venue.New(base),
-		Expert: expert.New(base), Clock: clk}
+	ns := notice.New(base, ts)
+	authority, err := ca.LoadOrCreate(filepath.Join(dir, "keys"), clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := ca.New(base, authority, nil)
+	bs := bidding.New(base, ts, cs, ns)
+	bs.RecordPDF = bidding.RenderRecord
+	p.all = demo.Services{Auth: p.svc, Guide: guide.New(base), Tender: ts, Notice: ns, Venue: venue.New(base),
+		Expert: expert.New(base), CA: cs, Bidding: bs, Clock: clk}
+	p.keysDir = filepath.Join(dir, "demo-keys")
 	return p
 }
 
 // load loads a demo of n projects whose present is testenv.Start.
 func (p *rig) load(ctx context.Context, n int) (demo.Result, error) {
-	return demo.Load(ctx, p.db, p.all, demo.Options{Now: testenv.Start, Projects: n})
+	return demo.Load(ctx, p.db, p.all, demo.Options{Now: testenv.Start, Projects: n, KeysDir: p.keysDir})
 }
 
 func count(t *testing.T, q db.Querier, table string) int {

@@ -376,8 +376,9 @@ func (d *expertsDemo) idNumber(region string, birth time.Time) string {
 	}
 }
 
-// expertAccounts are the experts who sign in to the portal: the first
-// expert of the line at a registered employer in each place.
+// expertAccounts are the experts who sign in to the portal: in each place,
+// the first expert working at a registered expert employer (an expert's
+// account belongs to the employer's organisation).
 var expertAccounts = []struct {
 	username string
 	region   string
@@ -399,7 +400,7 @@ func (d *expertsDemo) users(ctx context.Context) error {
 	for _, acc := range expertAccounts {
 		for i, r := range d.rows {
 			emp, ok := orgOf[r[5]]
-			if !ok || taken[i] || r[6] != acc.region && !(acc.region == "530621" && strings.HasPrefix(r[6], "5306")) {
+			if !ok || taken[i] || r[6] != acc.region {
 				continue
 			}
 			if r[13] == "是" || len(r[10]) == 10 && r[10] < "1956" {

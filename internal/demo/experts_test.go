@@ -63,6 +63,15 @@ func TestDemoExperts(t *testing.T) {
 	if portal.Expert.Name != account.Name || portal.Expert.CentreCode != "530600" {
 		t.Fatalf("portal %+v", portal.Expert)
 	}
+	for username, centre := range map[string]string{"ld_expert": "530621", "qj_expert": "530300"} {
+		_, a, err := p.svc.Login(ctx, "10.0.0.9", username, demo.Password)
+		p.must(t, err)
+		mine, err := p.all.Expert.Mine(ctx, a)
+		p.must(t, err)
+		if mine.Expert.CentreCode != centre || a.Role != auth.Expert {
+			t.Fatalf("%s: %+v", username, mine.Expert)
+		}
+	}
 
 	// A draw for a building lot of the city, with every Zhaotong bidder
 	// bidding: the pool is large, and some are excluded for ties to the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"ggzy/internal/bidding"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/money"
@@ -33,11 +34,16 @@ type Summary struct {
 	Premium       money.Fen // deal price less starting price, land and property
 	AuditEvents   int
 	Experts       int // in the expert library, every status
+	// The online opening (bidding.go).
+	Openings     map[bidding.OpeningState]int // lots by opening state
+	OpenedBids   int                          // sealed bids opened (any decryption status)
+	Certificates int                          // bidders' certificates
 }
 
 func summarise(ctx context.Context, d *db.DB, now time.Time) (Summary, error) {
 	s := Summary{Now: now, ByKind: map[tender.TradeKind]int{}, ByState: map[tender.State]int{}, ByRegion: map[string]int{},
-		ByYear: map[int]int{}, NoticeStates: map[notice.State]int{}, NoticeKinds: map[notice.Kind]int{}}
+		ByYear: map[int]int{}, NoticeStates: map[notice.State]int{}, NoticeKinds: map[notice.Kind]int{},
+		Openings: map[bidding.OpeningState]int{}}
 	rows, err := d.Query(ctx, "SELECT trade_kind, state, region_code, created_at, green_channel, due_at FROM projects")
 	if err != nil {
 		return s, err
@@ -104,6 +110,27 @@ func summarise(ctx context.Context, d *db.DB, now time.Time) (Summary, error) {
 		return s, err
 	}
 	if err := d.QueryRow(ctx, "SELECT count(*) FROM experts").Scan(&s.Experts); err != nil {
+		return s, err
+	}
+	rows, err = d.Query(ctx, "SELECT state, count(*) FROM openings GROUP BY state")
+	if err != nil {
+		return s, err
+	}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			rows.Close()
+			return s, err
+		}
+		s.Openings[bidding.OpeningState(state)] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return s, err
+	}
+	if err := d.QueryRow(ctx, "SELECT (SELECT count(*) FROM opened_bids), (SELECT count(*) FROM org_certs)").
+		Scan(&s.OpenedBids, &s.Certificates); err != nil {
 		return s, err
 	}
 	return s, d.QueryRow(ctx, "SELECT count(*) FROM audit_events").Scan(&s.AuditEvents)

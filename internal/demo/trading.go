@@ -23,7 +23,8 @@ var timelineStart = time.Date(2024, 1, 2, 8, 30, 0, 0, clock.Shanghai).UTC()
 const settle = 15 * time.Minute
 
 func checkServices(s Services) error {
-	if s.Auth == nil || s.Guide == nil || s.Tender == nil || s.Notice == nil || s.Venue == nil || s.Expert == nil || s.Clock == nil {
+	if s.Auth == nil || s.Guide == nil || s.Tender == nil || s.Notice == nil || s.Venue == nil || s.Expert == nil ||
+		s.CA == nil || s.Bidding == nil || s.Clock == nil {
 		return errors.New("demo: every service and the fake clock they run on are needed")
 	}
 	return nil
@@ -90,6 +91,8 @@ func (l *loader) guide(ctx context.Context) error {
 func (l *loader) trading(ctx context.Context) error {
 	l.days = &days{cal: l.svc.Tender.Calendar}
 	l.tl = &timeline{clk: l.svc.Clock, end: l.opt.Now.Add(-settle)}
+	l.online = newOnline(l)
+	defer l.online.cleanup()
 	plans, err := l.plans()
 	if err != nil {
 		return err
@@ -99,6 +102,7 @@ func (l *loader) trading(ctx context.Context) error {
 		l.projects = append(l.projects, p)
 		l.tl.at(pl.start, p.register)
 	}
+	l.tl.at(l.online.certsAt, l.issueCerts)
 	err = l.tl.run(ctx)
 	if err == nil {
 		err = l.days.err
@@ -109,7 +113,8 @@ func (l *loader) trading(ctx context.Context) error {
 	if l.svc.Clock.Now().Before(l.opt.Now) {
 		l.svc.Clock.Set(l.opt.Now)
 	}
-	return nil
+	l.showcase, err = l.finishOnline(ctx)
+	return err
 }
 
 // ServablePresent is the present the demo can load up to: now itself when

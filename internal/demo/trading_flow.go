@@ -41,6 +41,10 @@ type project struct {
 	bookings []booking
 	awardees []*org
 	prices   []money.Fen
+
+	invited      []*org       // the current round's invitees (invited tenders)
+	online       *onlineRound // the current round's sealed bids and online opening (bidding.go)
+	openedOnline bool         // a lot of the project has had an online opening
 }
 
 func (l *loader) newProject(pl *plan) *project {
@@ -51,6 +55,11 @@ func (l *loader) newProject(pl *plan) *project {
 		name = "zt_staff2" // the city centre oversees the counties' intake too
 	}
 	p.staff = l.actors[name]
+	if pl.procedure == tender.SingleSource && l.online.near(pl.start) {
+		// The online opening needs three bids (RULES A12), which a single
+		// source cannot give: recent purchases negotiate (bidding.go).
+		pl.procedure = tender.Negotiation
+	}
 	return p
 }
 
@@ -255,7 +264,7 @@ func (p *project) schedule() noticeSchedule {
 func (p *project) prepare(ctx context.Context) error {
 	l, pl := p.l, p.plan
 	p.round++
-	p.rejected = false
+	p.rejected, p.online = false, nil
 	p.sched = p.schedule()
 	pub := p.sched.publish
 	p.input = notice.Input{ProjectID: p.id}
@@ -267,8 +276,11 @@ func (p *project) prepare(ctx context.Context) error {
 		if !pl.fast {
 			earliest = earliest.AddDate(0, 0, l.g.r.IntN(8))
 		}
-		if opening || evaluation {
-			s, ok := p.findSitting(earliest, opening, evaluation)
+		switch {
+		case pl.stop == stopDecrypting:
+			p.deadline = decryptingDeadline(l.opt.Now) // online, no hall; see bidding.go
+		case opening || evaluation:
+			s, ok := p.sitting(earliest, opening, evaluation)
 			if !ok {
 				return fmt.Errorf("%s 之后找不到空闲的开评标场地", earliest.Format(time.DateOnly))
 			}
@@ -278,8 +290,8 @@ func (p *project) prepare(ctx context.Context) error {
 				}
 			}
 			p.deadline = s.deadline
-		} else {
-			p.deadline = at(l.days.workday(earliest, 0), 10, 0)
+		default:
+			p.deadline = p.plainDeadline(earliest)
 		}
 		p.input.Kind, p.input.DocsFrom, p.input.BidDeadline = notice.KindTender, pub, p.deadline
 		p.input.DocsUntil = p.docsUntil(pub)
@@ -356,7 +368,8 @@ func (p *project) docsUntil(pub time.Time) time.Time {
 // invitees are the bidders an invited tender asks (RULES A24: at least 3).
 func (p *project) invitees() []int64 {
 	var ids []int64
-	for _, o := range p.l.pickBidders(p.plan.classes[0], 3+p.l.g.r.IntN(3)) {
+	p.invited = p.l.pickBidders(p.plan.classes[0], 3+p.l.g.r.IntN(3))
+	for _, o := range p.invited {
 		ids = append(ids, o.id)
 	}
 	return ids
@@ -475,7 +488,7 @@ func (p *project) opened(ctx context.Context) error {
 		p.at(t, p.terminate)
 	}
 	p.at(p.deadline, p.close)
-	return nil
+	return p.planOnline(ctx)
 }
 
 // publishNow drafts a notice (filling in what the generated body leaves
@@ -526,7 +539,7 @@ func (p *project) amendOpener(ctx context.Context) error {
 			return err
 		}
 		if pl.amend == extend {
-			s, ok := p.findSitting(later(earliest, p.deadline.AddDate(0, 0, 7)), true, true)
+			s, ok := p.sitting(later(earliest, p.deadline.AddDate(0, 0, 7)), true, true)
 			if !ok {
 				return fmt.Errorf("顺延后找不到空闲场地")
 			}
@@ -567,7 +580,7 @@ func (p *project) amendOpener(ctx context.Context) error {
 			return err
 		}
 		p.at(p.deadline, p.close)
-		return nil
+		return p.planOnline(ctx) // a deadline moved into the online period
 	})
 }
 
@@ -592,6 +605,9 @@ func (p *project) close(ctx context.Context) error {
 		return nil // ended, moved later by an amendment, or closed already
 	}
 	p.closed = p.round
+	if p.online != nil {
+		return p.openOnline(ctx)
+	}
 	failing := pl.outcome == failedFinal || (pl.outcome == failedThenAwarded && p.round == 1)
 	next := at(l.days.workday(now, p.workdays(1, 2)), 10, 0)
 	if failing {
@@ -627,19 +643,22 @@ func (p *project) close(ctx context.Context) error {
 
 // fail publishes the 流标 (流拍) notice; some projects start again.
 func (p *project) fail(ctx context.Context) error {
+	return p.publishNow(ctx, notice.Input{ProjectID: p.id, Kind: notice.KindFailure}, []string{failureReason(p.plan.kind)}, p.failed)
+}
+
+// failed: the 流标 notice is out; the rooms are released and some
+// projects start again.
+func (p *project) failed(ctx context.Context) error {
 	l, pl := p.l, p.plan
-	return p.publishNow(ctx, notice.Input{ProjectID: p.id, Kind: notice.KindFailure}, []string{failureReason(pl.kind)},
-		func(ctx context.Context) error {
-			if err := p.cancelFuture(ctx, "流标，取消评标场地预约。"); err != nil {
-				return err
-			}
-			if pl.outcome == failedThenAwarded && p.round == 1 {
-				p.at(at(l.days.workday(l.tl.now(), p.workdays(3, 8)), 10, 0), p.prepare)
-				return nil
-			}
-			p.ended = true
-			return nil
-		})
+	if err := p.cancelFuture(ctx, "流标，取消评标场地预约。"); err != nil {
+		return err
+	}
+	if pl.outcome == failedThenAwarded && p.round == 1 {
+		p.at(at(l.days.workday(l.tl.now(), p.workdays(3, 8)), 10, 0), p.prepare)
+		return nil
+	}
+	p.ended = true
+	return nil
 }
 
 // candidates publishes the candidates after evaluation (construction,
@@ -694,6 +713,10 @@ func (p *project) chooseWinners() {
 	l, pl := p.l, p.plan
 	p.awardees, p.prices = nil, nil
 	for i, lot := range p.lots {
+		if o, price, ok := p.onlineWinner(i); ok {
+			p.awardees, p.prices = append(p.awardees, o), append(p.prices, price)
+			continue
+		}
 		p.awardees = append(p.awardees, l.pickBidders(pl.classes[i], 1)[0])
 		base := lot.EstimatedPrice
 		if lot.MaxPrice > 0 {
@@ -710,6 +733,9 @@ func (p *project) chooseWinners() {
 // candidateLine is the three ranked candidates of lot i, the winner first.
 func (p *project) candidateLine(i int) string {
 	l := p.l
+	if line, ok := p.onlineCandidates(i); ok {
+		return line
+	}
 	others := l.pickBidders(p.plan.classes[i], 3)
 	line := fmt.Sprintf("第一名 %s，投标报价 %s 元", p.awardees[i].name, p.prices[i].Yuan())
 	rank := 1

@@ -40,6 +40,7 @@ const (
 	stopNoticeScheduled
 	stopEvaluating
 	stopPublicity
+	stopDecrypting // its opening's decryption window is open at the present (bidding.go)
 )
 
 // amendment is what a project's amendment (澄清/变更) does, if it has one.
@@ -123,8 +124,8 @@ func regionByCode(code string) place {
 func (l *loader) plans() ([]*plan, error) {
 	specials := l.specials()
 	n := l.opt.Projects - len(specials)
-	if n < 16 {
-		return nil, fmt.Errorf("演示项目数至少为 %d", len(specials)+16)
+	if n < 14 {
+		return nil, fmt.Errorf("演示项目数至少为 %d", len(specials)+14)
 	}
 	first := l.days.workday(timelineStart.AddDate(0, 0, 1), 0)
 	last := l.days.before(l.opt.Now, 1)

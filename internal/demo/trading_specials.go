@@ -10,7 +10,7 @@ import (
 // draft, a submission waiting and one overdue, a returned project, notices
 // in draft, review, rejected and scheduled, a project in evaluation and
 // one in publicity, green-channel bookings, amendments, a 流标, a
-// termination and listings.
+// termination and listings — and online openings in every state.
 type special struct {
 	kind        tender.TradeKind
 	procedure   tender.Procedure
@@ -51,6 +51,10 @@ var specialList = []special{
 	{kind: tender.Land, procedure: tender.Auction, region: "530600", workdays: 60},
 	{kind: tender.Property, procedure: tender.Listing, region: "530628", workdays: 80},
 	{kind: tender.Construction, procedure: tender.Open, region: "530626", workdays: 130, outcome: failedThenAwarded},
+	// Online openings (bidding.go): one in its decryption window at the
+	// present, one failed for want of three bids (A12).
+	{kind: tender.Construction, procedure: tender.Open, region: "530602", role: roleEducation, workdays: 26, stop: stopDecrypting, owner: "tenderer"},
+	{kind: tender.Procurement, procedure: tender.Open, region: "530627", workdays: 28, outcome: failedFinal},
 }
 
 func (l *loader) specials() []*plan {

@@ -120,17 +120,29 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 				ExpertSealed: s.Keys.PII.Seal(binary.BigEndian.AppendUint64(nil, uint64(pc.ExpertID)),
 					expertAAD(r.ID, pc.Specialty, pc.Position)),
 				ExpertIndex: s.expertIndex(pc.ExpertID), State: Queued, QueuedAt: now, Deadline: now.Add(answer)}
-			// Book the expert for the evaluation; someone booked
-			// elsewhere since the pool was fixed cannot come.
-			engID, err := expert.EngageTx(ctx, tx, expert.Engagement{ExpertID: pc.ExpertID, TendererOrgID: p.TendererOrgID,
-				LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID)})
-			busy := errs.Is(err, errs.Conflict)
-			if err != nil && !busy {
+			if !r.UnsealedAt.IsZero() { // a replacement after unsealing joins the unsealed list
+				c.ExpertID = pc.ExpertID
+			}
+			// Someone booked elsewhere since the pool was fixed — by
+			// another sealed draw or an engagement — cannot come. While
+			// the list is sealed nobody is booked in the library (its
+			// engagements name the expert and the lot in clear); the
+			// engagements are written when it is unsealed (unseal.go).
+			// After unsealing the expert is booked at once.
+			busy, err := s.heldElsewhere(ctx, tx, r, pc.ExpertID)
+			if err != nil {
 				return nil, err
 			}
-			c.EngagementID = engID
+			if !busy && !r.UnsealedAt.IsZero() {
+				c.EngagementID, err = expert.EngageTx(ctx, tx, expert.Engagement{ExpertID: pc.ExpertID,
+					TendererOrgID: p.TendererOrgID, LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID)})
+				busy = errs.Is(err, errs.Conflict)
+				if err != nil && !busy {
+					return nil, err
+				}
+			}
 			if busy {
-				c.State, c.AnsweredAt, c.Note = Failed, now, "同一时段已有评标安排"
+				c.State, c.AnsweredAt, c.Note = Failed, now, noteBooked
 			}
 			if err := insertCall(ctx, tx, &c); err != nil {
 				return nil, err
@@ -308,9 +320,12 @@ func (s *Service) message(r row, c callRow, ct expert.Contact) notify.Message {
 		Link: strings.TrimRight(s.cfg.BaseURL, "/") + "/workbench/invitations/" + c.Token}
 }
 
-// outcomeOf maps a call's answer to the engagement's outcome.
+// outcomeOf maps a call's state to the engagement's outcome: a call still
+// waiting holds the expert (invited); busy and failed count as no answer.
 func outcomeOf(st CallState) string {
 	switch st {
+	case Queued, Sent:
+		return expert.Invited
 	case Accepted:
 		return expert.Accepted
 	case Declined:
@@ -340,7 +355,7 @@ func (s *Service) answerTx(ctx context.Context, tx *db.Tx, a auth.Actor, drawID,
 		st, db.Micros(s.Clock.Now()), note, c.ID); err != nil {
 		return nil, err
 	}
-	if c.EngagementID > 0 {
+	if c.EngagementID > 0 { // booked: a call made or answered after unsealing
 		if err := expert.SetOutcomeTx(ctx, tx, c.EngagementID, outcomeOf(st)); err != nil {
 			return nil, err
 		}

@@ -90,6 +90,15 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 	for i, n := range r.Req.Named {
 		named[i] = expert.Named{ExpertID: n.ExpertID, Reason: n.Reason}
 	}
+	// Already booked at an overlapping time: the library sees the
+	// engagements; the experts invited or accepted by other draws still
+	// sealed are known to this service only (hold.go) and go to the pool
+	// as named exclusions. They stay out of the request.
+	held, err := s.sealedHolds(ctx, tx, r.ID, r.EvalStart, r.EvalEnd, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	named = append(named, heldNamed(held)...)
 	eligible := map[string][]int64{}
 	var all []expert.Exclusion
 	for _, q := range r.Req.Quotas {
@@ -117,6 +126,12 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 	for reason, ids := range people {
 		byReason[reason] = len(ids)
 	}
+	heldOut := 0 // candidates kept out because another sealed draw holds them
+	for id := range held {
+		if out[id] {
+			heldOut++
+		}
+	}
 	pools := BuildPools(r.Req.Quotas, eligible, out)
 	sizes := map[string]int{}
 	for _, pl := range pools {
@@ -134,7 +149,8 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 		"panel": rule, "panel_size": r.PanelSize, "min_members": minMembers, "tenderer_reps": r.Req.TendererReps,
 		"avoidance": []string{"C10", "C11", "C14"}, "centres": r.Req.Centres, "max_serves": r.Req.MaxServes,
 		"serves_months": r.Req.ServesMonths, "max_age": r.Req.MaxAge, "named_exclusions": len(r.Req.Named),
-		"bidder_avoidance": s.parties != nil, "supervising_departments": len(sups), "no_designation": "A16",
+		"held_elsewhere": heldOut, "bidder_avoidance": s.parties != nil, "supervising_departments": len(sups),
+		"no_designation": "A16",
 	}
 	if p.TradeKind == tender.Procurement {
 		rules["timing"] = "C13"

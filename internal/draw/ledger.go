@@ -96,6 +96,19 @@ func (l *ledger) exhausted(spec string) bool {
 	return q != nil && l.cursor[spec] >= q.Len()
 }
 
+// anyLeft reports whether spec's sequence still has an expert not yet
+// called for the draw after the last position looked at (without moving).
+func (l *ledger) anyLeft(spec string) bool {
+	q := l.seq[spec]
+	for pos := l.cursor[spec]; pos < q.Len(); pos++ {
+		id, _ := q.At(pos)
+		if _, taken := l.owner[id]; !taken {
+			return true
+		}
+	}
+	return false
+}
+
 // record notes a call of spec at pos (expert id, when known).
 func (l *ledger) record(spec string, pos int, id int64) {
 	l.calls[spec][pos] = Queued

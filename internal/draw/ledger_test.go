@@ -12,7 +12,9 @@ import (
 // rng is a deterministic generator for property tests.
 type rng struct{ s *Stream }
 
-func newRNG(i int) rng { return rng{NewStream(gm.SM3(binary.BigEndian.AppendUint64(nil, uint64(i))), "prop")} }
+func newRNG(i int) rng {
+	return rng{NewStream(gm.SM3(binary.BigEndian.AppendUint64(nil, uint64(i))), "prop")}
+}
 
 func (r rng) n(k int) int { return int(r.s.Uniform(uint64(k))) }
 
@@ -150,6 +152,13 @@ func TestCallOutProperties(t *testing.T) {
 				}
 			} else if err := v.answer(e.spec, e.pos, e.st); err != nil {
 				t.Fatalf("run %d: replay of event %d: %v", run, i, err)
+			}
+		}
+		for _, q := range quotas {
+			// A shortfall the run reported is one the replay agrees with,
+			// even when the rest of the sequence went to other specialties.
+			if l.progress(q.Specialty, 0).Exhausted && v.anyLeft(q.Specialty) {
+				t.Fatalf("run %d: %s short, but the replay finds someone left to call", run, q.Specialty)
 			}
 		}
 		for s := range l.expert {

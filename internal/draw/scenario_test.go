@@ -1,7 +1,6 @@
 package draw_test
 
 import (
-	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"ggzy/internal/notify"
 	"ggzy/internal/tender"
 	"ggzy/internal/testenv"
+	"ggzy/internal/venue"
 )
 
 // TestScenario walks a draw from the request to verification: request →
@@ -189,6 +189,23 @@ func TestScenario(t *testing.T) {
 	if r2, err := f.Draw.Verify(ctx, f.supervisor, d.ID); err != nil || !r2.OK {
 		t.Fatalf("supervisor's verification %+v, %v", r2, err)
 	}
+	// A member replaced at the session (C15): the pool is used up, so the
+	// draw is short; the log still replays.
+	var member draw.Call
+	for _, c := range d.Calls {
+		if c.Role == "formal" {
+			member = c
+		}
+	}
+	staffAgain := f.Actor(auth.Staff)
+	d, err = f.Draw.Replace(ctx, staffAgain, d.ID, member.ID, draw.Replacement{Reason: "评标现场发现与投标人有利害关系"})
+	f.Must(err)
+	if d.State != draw.Short || len(d.Alerts) != 1 {
+		t.Fatalf("after replacement: %s, alerts %+v", d.State, d.Alerts)
+	}
+	if rep, err := draw.Verify(ctx, f.DB, d.ID); err != nil || !rep.OK {
+		t.Fatalf("verification after replacement %+v, %v", rep, err)
+	}
 
 	// Tampering: the witness's value in the log.
 	witness, err := audit.List(ctx, f.DB, audit.Filter{ObjectType: "draw", Action: "draw.witness"})
@@ -205,7 +222,7 @@ func TestScenario(t *testing.T) {
 		t.Fatalf("restored log does not verify: %v", rep.Differences)
 	}
 	// Tampering: a stored outcome.
-	f.Must2(f.DB.Exec(ctx, "UPDATE draw_calls SET state = 'declined' WHERE id = ?", d.Calls[1].ID))
+	f.Must2(f.DB.Exec(ctx, "UPDATE draw_calls SET state = 'no_answer' WHERE id = ?", d.Calls[1].ID))
 	rep, err = draw.Verify(ctx, f.DB, d.ID)
 	f.Must(err)
 	if rep.OK || !slices.ContainsFunc(rep.Differences, func(s string) bool { return strings.Contains(s, "结果") }) {
@@ -324,7 +341,15 @@ func TestInAppAnswerOwnInvitationOnly(t *testing.T) {
 	if _, err := f.Draw.Answer(f.Ctx, expertActor, mine[0].Token, draw.Answer{Accept: false}); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("second answer: %v", err)
 	}
-	// The engagement books the expert.
+	// The library books nobody while the list is sealed; unsealing
+	// writes the expert's engagement as accepted.
+	var booked int
+	f.Must(f.DB.QueryRow(f.Ctx, "SELECT COUNT(*) FROM expert_engagements WHERE expert_id = ?", me).Scan(&booked))
+	if booked != 0 {
+		t.Fatalf("%d engagements before unsealing", booked)
+	}
+	f.Clock.Set(bj("2026-12-03 09:00"))
+	f.Must2(f.Draw.Tick(f.Ctx))
 	var outcome string
 	f.Must(f.DB.QueryRow(f.Ctx, "SELECT outcome FROM expert_engagements WHERE expert_id = ?", me).Scan(&outcome))
 	if outcome != expert.Accepted {
@@ -378,7 +403,6 @@ func TestReplayedCallbackChangesNothing(t *testing.T) {
 	if len(answers) != 1 || answers[0].Details["result"] != "accepted" {
 		t.Fatalf("answers %+v", answers)
 	}
-	_ = hex.EncodeToString
 }
 
 // TestRulesBeforeDrawing: the panel rules refuse a bad request, and a
@@ -409,12 +433,12 @@ func TestRulesBeforeDrawing(t *testing.T) {
 
 	// Requests that cannot be drawn at all.
 	for name, mutate := range map[string]func(*draw.NewRequest){
-		"unknown specialty":   func(r *draw.NewRequest) { r.Quotas = []draw.Quota{{Specialty: "Z99", Formal: 5}} },
-		"overlapping":         func(r *draw.NewRequest) { r.Quotas = append(r.Quotas, draw.Quota{Specialty: "A080104", Formal: 2}) },
-		"end before start":    func(r *draw.NewRequest) { r.EvalEnd = "2026-12-03 08:00" },
-		"no venue":            func(r *draw.NewRequest) { r.Venue = "" },
-		"unknown centre":      func(r *draw.NewRequest) { r.Centres = []string{"110000"} },
-		"months without cap":  func(r *draw.NewRequest) { r.ServesMonths = 12 },
+		"unknown specialty":    func(r *draw.NewRequest) { r.Quotas = []draw.Quota{{Specialty: "Z99", Formal: 5}} },
+		"overlapping":          func(r *draw.NewRequest) { r.Quotas = append(r.Quotas, draw.Quota{Specialty: "A080104", Formal: 2}) },
+		"end before start":     func(r *draw.NewRequest) { r.EvalEnd = "2026-12-03 08:00" },
+		"no venue":             func(r *draw.NewRequest) { r.Venue = "" },
+		"unknown centre":       func(r *draw.NewRequest) { r.Centres = []string{"110000"} },
+		"months without cap":   func(r *draw.NewRequest) { r.ServesMonths = 12 },
 		"named without reason": func(r *draw.NewRequest) { r.Named = []draw.NamedExclusion{{ExpertID: 1}} },
 	} {
 		r := f.request(draw.Quota{Specialty: "A0801", Formal: 5})
@@ -426,5 +450,36 @@ func TestRulesBeforeDrawing(t *testing.T) {
 	// Staff of another centre may not request; a bidder may not at all.
 	if _, err := f.Draw.Create(f.Ctx, f.Actor(auth.Bidder), req); !errs.Is(err, errs.Forbidden) {
 		t.Errorf("bidder: %v", err)
+	}
+}
+
+// TestRequestFromBooking: an evaluation booking gives the draw its room
+// and times; a booking of another project or for an opening is refused.
+func TestRequestFromBooking(t *testing.T) {
+	f := newFixture(t, tender.Construction)
+	f.addExperts(5, "A080104")
+	room, err := f.Venue.CreateRoom(f.Ctx, f.staff, venue.NewRoom{CentreCode: "530600", Name: "第九评标室",
+		Kind: venue.EvaluationRoom, Capacity: 12})
+	f.Must(err)
+	bk, err := f.Venue.Book(f.Ctx, f.staff, venue.NewBooking{ProjectID: f.project.ID, LotID: f.lot.ID, RoomID: room.ID,
+		Purpose: venue.Evaluation, StartsAt: "2026-12-03 09:00", EndsAt: "2026-12-03 17:00"})
+	f.Must(err)
+	d, err := f.Draw.Create(f.Ctx, f.staff, draw.NewRequest{LotID: f.lot.ID, BookingID: bk.ID,
+		Quotas: []draw.Quota{{Specialty: "A0801", Formal: 5}}})
+	f.Must(err)
+	if d.BookingID != bk.ID || !d.EvalStart.Equal(bj("2026-12-03 09:00")) || !d.EvalEnd.Equal(bj("2026-12-03 17:00")) ||
+		!strings.HasSuffix(d.Venue, "第九评标室") {
+		t.Fatalf("draw from booking: %+v", d)
+	}
+	opening, err := f.Venue.CreateRoom(f.Ctx, f.staff, venue.NewRoom{CentreCode: "530600", Name: "第一开标厅",
+		Kind: venue.OpeningHall, Capacity: 40})
+	f.Must(err)
+	ob, err := f.Venue.Book(f.Ctx, f.staff, venue.NewBooking{ProjectID: f.project.ID, RoomID: opening.ID,
+		Purpose: venue.Opening, StartsAt: "2026-12-02 09:00", EndsAt: "2026-12-02 10:00"})
+	f.Must(err)
+	_, err = f.Draw.Create(f.Ctx, f.staff, draw.NewRequest{LotID: f.lot.ID, BookingID: ob.ID,
+		Quotas: []draw.Quota{{Specialty: "A0801", Formal: 5}}})
+	if e := errs.As(err); e.Code != errs.Invalid || len(e.Fields) == 0 || e.Fields[0].Field != "booking_id" {
+		t.Fatalf("opening booking: %v", err)
 	}
 }

@@ -52,12 +52,12 @@ func (c Config) Check() error {
 // Service runs the draw's use cases.
 type Service struct {
 	platform.Base
-	lib      Library
-	parties  LotParties
-	cfg      Config
-	voice    *notify.Voice
-	mail     *notify.Mail
-	hub      hub
+	lib     Library
+	parties LotParties
+	cfg     Config
+	voice   *notify.Voice
+	mail    *notify.Mail
+	hub     hub
 }
 
 // New wires the service with DefaultConfig and the in-app channel only.

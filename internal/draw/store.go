@@ -133,21 +133,21 @@ func listDraws(ctx context.Context, q db.Querier, where string, args []any, limi
 
 // callRow is one draw_calls row.
 type callRow struct {
-	ID, DrawID     int64
-	Specialty      string
-	Position       int
-	Token          string
-	ExpertSealed   []byte
-	ExpertIndex    string
-	ExpertID       int64
-	Channel        string
-	State          CallState
-	QueuedAt       time.Time
-	SentAt         time.Time
-	Deadline       time.Time
-	AnsweredAt     time.Time
-	EngagementID   int64
-	Note           string
+	ID, DrawID   int64
+	Specialty    string
+	Position     int
+	Token        string
+	ExpertSealed []byte
+	ExpertIndex  string
+	ExpertID     int64
+	Channel      string
+	State        CallState
+	QueuedAt     time.Time
+	SentAt       time.Time
+	Deadline     time.Time
+	AnsweredAt   time.Time
+	EngagementID int64
+	Note         string
 }
 
 const callCols = `id, draw_id, specialty, position, token, expert_sealed, expert_index, expert_id, channel, state,
@@ -202,9 +202,10 @@ func callByID(ctx context.Context, q db.Querier, drawID, id int64) (callRow, err
 
 func insertCall(ctx context.Context, tx *db.Tx, c *callRow) error {
 	return tx.QueryRow(ctx, `INSERT INTO draw_calls (draw_id, specialty, position, token, expert_sealed, expert_index,
-		channel, state, queued_at, deadline, engagement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.DrawID, c.Specialty, c.Position, c.Token, c.ExpertSealed, c.ExpertIndex, c.Channel, c.State,
-		db.Micros(c.QueuedAt), db.Micros(c.Deadline), c.EngagementID).Scan(&c.ID)
+		expert_id, channel, state, queued_at, deadline, answered_at, engagement_id, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.DrawID, c.Specialty, c.Position, c.Token, c.ExpertSealed, c.ExpertIndex, c.ExpertID, c.Channel, c.State,
+		db.Micros(c.QueuedAt), db.Micros(c.Deadline), db.Micros(c.AnsweredAt), c.EngagementID, c.Note).Scan(&c.ID)
 }
 
 func alertsOf(ctx context.Context, q db.Querier, drawID int64) ([]Alert, error) {
@@ -271,11 +272,11 @@ func expertUser(ctx context.Context, q db.Querier, expertID int64) (int64, error
 
 // booking is what a draw takes from an evaluation booking.
 type booking struct {
-	ID, ProjectID    int64
-	LotID            int64
-	Purpose, State   string
-	Room, Centre     string
-	Start, End       time.Time
+	ID, ProjectID  int64
+	LotID          int64
+	Purpose, State string
+	Room, Centre   string
+	Start, End     time.Time
 }
 
 func getBooking(ctx context.Context, q db.Querier, id int64) (booking, error) {

@@ -22,10 +22,12 @@ import (
 // experts are known to the system only: every call row holds its expert
 // sealed, staff and the witness see masked names. At the start the
 // housekeeping unseals the list: the ids are written in clear for the
-// evaluation session and the seed is revealed in the audit log, so anyone
-// can replay the draw. For government procurement the names still go to
-// the panel session only (staff running it, the members themselves) until
-// the result is published (RULES C12).
+// evaluation session, the engagements of the calls are written to the
+// library with their outcomes (nothing was booked there while sealed), and
+// the seed is revealed in the audit log, so anyone can replay the draw.
+// For government procurement the names still go to the panel session only
+// (staff running it, the members themselves) until the result is
+// published (RULES C12).
 
 const listTag = "ggzy-draw-list-v1\n"
 
@@ -112,25 +114,24 @@ func (s *Service) UnsealDue(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			for i, c := range calls {
-				if _, err := tx.Exec(ctx, "UPDATE draw_calls SET expert_id = ? WHERE id = ?", list[i].ExpertID, c.ID); err != nil {
-					return err
-				}
+			p, err := tender.GetProject(ctx, tx, r.ProjectID)
+			if err != nil {
+				return err
+			}
+			engaged, err := s.engageList(ctx, tx, r, p, calls, list)
+			if err != nil {
+				return err
 			}
 			now := s.Clock.Now()
 			if _, err := tx.Exec(ctx, "UPDATE draws SET seed = ?, unsealed_at = ? WHERE id = ?", seed, db.Micros(now), id); err != nil {
-				return err
-			}
-			p, err := tender.GetProject(ctx, tx, r.ProjectID)
-			if err != nil {
 				return err
 			}
 			digest := ListDigest(list)
 			done = true
 			return s.Record(ctx, tx, timerActor, "draw.unseal", "draw", itoa(id), p.RegionCode, p.Industry, map[string]any{
 				"seed": hex.EncodeToString(seed), "list_digest": hex.EncodeToString(digest[:]), "calls": len(calls),
-				"confidential": p.TradeKind == tender.Procurement,
-				"names_to":     map[bool]string{true: "panel_session", false: "evaluation_session"}[p.TradeKind == tender.Procurement]})
+				"engagements": engaged, "confidential": p.TradeKind == tender.Procurement,
+				"names_to": map[bool]string{true: "panel_session", false: "evaluation_session"}[p.TradeKind == tender.Procurement]})
 		})
 		if err != nil {
 			return n, err
@@ -138,6 +139,38 @@ func (s *Service) UnsealDue(ctx context.Context) (int, error) {
 		if done {
 			n++
 			s.changed(id)
+		}
+	}
+	return n, nil
+}
+
+// engageList writes the unsealed list in clear: each call's expert id, and
+// the engagement of every call that reached its expert, with the outcome
+// it has now (invited while still waiting; the call-out updates it from
+// here on). Until this moment the library held no engagement for the
+// draw, so its history, the “served this tenderer” count and the decline
+// flag learn of the draw only now. A call that failed because the expert
+// was booked elsewhere never reached them and books nothing; a call that
+// already has an engagement (made before engagements waited for
+// unsealing) keeps it. It returns how many engagements it wrote.
+func (s *Service) engageList(ctx context.Context, tx *db.Tx, r row, p tender.Project, calls []callRow,
+	list []listEntry) (int, error) {
+	n := 0
+	for i, c := range calls {
+		engID := c.EngagementID
+		if engID == 0 && !(c.State == Failed && c.Note == noteBooked) {
+			var err error
+			engID, err = expert.RecordEngagementTx(ctx, tx, expert.Engagement{ExpertID: list[i].ExpertID,
+				TendererOrgID: p.TendererOrgID, LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID),
+				Outcome: outcomeOf(c.State)})
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		if _, err := tx.Exec(ctx, "UPDATE draw_calls SET expert_id = ?, engagement_id = ? WHERE id = ?", list[i].ExpertID,
+			engID, c.ID); err != nil {
+			return n, err
 		}
 	}
 	return n, nil

@@ -29,8 +29,12 @@ type Report struct {
 	Differences []string `json:"differences"` // every disagreement found
 }
 
-func (r *Report) ok(format string, a ...any)   { r.Checked = append(r.Checked, fmt.Sprintf(format, a...)) }
-func (r *Report) diff(format string, a ...any) { r.Differences = append(r.Differences, fmt.Sprintf(format, a...)) }
+func (r *Report) ok(format string, a ...any) {
+	r.Checked = append(r.Checked, fmt.Sprintf(format, a...))
+}
+func (r *Report) diff(format string, a ...any) {
+	r.Differences = append(r.Differences, fmt.Sprintf(format, a...))
+}
 
 // Verify lets a supervisor check a draw in the UI (see the package
 // function Verify).
@@ -264,7 +268,7 @@ func Verify(ctx context.Context, q db.Querier, id int64) (Report, error) {
 		case "draw.short":
 			missing, _ := numOf(e.Details, "missing")
 			a, o := l.counts(spec)
-			if q, ok := l.quota[spec]; !ok || o > 0 || int(missing) != q.Target()-a || (key != nil && !l.exhausted(spec)) {
+			if q, ok := l.quota[spec]; !ok || o > 0 || int(missing) != q.Target()-a || (key != nil && l.anyLeft(spec)) {
 				err = fmt.Errorf("报告专业 %s 缺 %d 人，但重放时该专业%s", spec, missing, shortWhy(l, spec, key != nil))
 			}
 		}
@@ -322,7 +326,7 @@ func shortWhy(l *ledger, spec string, seeded bool) string {
 	switch {
 	case o > 0:
 		return fmt.Sprintf("仍有 %d 人待答复", o)
-	case seeded && !l.exhausted(spec):
+	case seeded && l.anyLeft(spec):
 		return "序列中仍有可通知的专家"
 	}
 	return fmt.Sprintf("应缺 %d 人", l.quota[spec].Target()-a)

@@ -155,3 +155,18 @@ func (f *fixture) setOutcome(id int64, outcome string) {
 	f.T.Helper()
 	f.Must(f.DB.Transact(f.Ctx, func(tx *db.Tx) error { return expert.SetOutcomeTx(f.Ctx, tx, id, outcome) }))
 }
+
+// poolInStep fails unless every expert_specialties row repeats its
+// expert's centre, employer, status, 失信 and birth date: the pool reads
+// only that copy.
+func (f *fixture) poolInStep(t *testing.T) {
+	t.Helper()
+	var n, total int
+	f.Must(f.DB.QueryRow(f.Ctx, `SELECT count(*) FROM expert_specialties s JOIN experts e ON e.id = s.expert_id
+		WHERE s.centre_code <> e.centre_code OR s.employer_code <> e.employer_code OR s.status <> e.status
+		OR s.dishonest <> e.dishonest OR s.birth_date <> e.birth_date`).Scan(&n))
+	f.Must(f.DB.QueryRow(f.Ctx, "SELECT count(*) FROM expert_specialties").Scan(&total))
+	if n != 0 || total == 0 {
+		t.Fatalf("%d of %d pool rows out of step with their experts", n, total)
+	}
+}

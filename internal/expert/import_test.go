@@ -60,19 +60,19 @@ func TestImportReportsEachRow(t *testing.T) {
 	row14 := person("已在库", existing.IDNumber, "530600", "A080104")
 
 	file := csvFile(t, [][]string{
-		person("赵二", id2, "530600", "A080104、A060101"), // 2: good
-		person("钱三", bad, "530600", "A080104"),         // 3: bad check digit
+		person("赵二", id2, "530600", "A080104、A060101"),    // 2: good
+		person("钱三", bad, "530600", "A080104"),            // 3: bad check digit
 		person("孙四", idNumber(born), "530600", "A089999"), // 4: unknown specialty
-		person("赵二", id2, "530600", "A080104"),         // 5: same person as row 2
-		row6,                                           // 6: bad date
+		person("赵二", id2, "530600", "A080104"),            // 5: same person as row 2
+		row6, // 6: bad date
 		person("吴七", idNumber(born), "530699", "A080104"), // 7: unknown centre
-		person("郑八", id8, "", "A0801"),                 // 8: good, the staff's own centre
+		person("郑八", id8, "", "A0801"),                    // 8: good, the staff's own centre
 		person("王九", idNumber(born), "530300", "A080104"), // 9: another centre's expert
-		{},                                             // 10: blank, skipped
-		row11,                                          // 11: good, with employers, relations, 失信
-		row12,                                          // 12: ID stored as a number by Excel
-		row13,                                          // 13: years not a number
-		row14,                                          // 14: already in the library
+		{},    // 10: blank, skipped
+		row11, // 11: good, with employers, relations, 失信
+		row12, // 12: ID stored as a number by Excel
+		row13, // 13: years not a number
+		row14, // 14: already in the library
 	})
 	before := f.counts()
 	rep, err := f.Expert.Import(f.Ctx, f.staff, expert.CSV, file)
@@ -118,6 +118,7 @@ func TestImportReportsEachRow(t *testing.T) {
 	// duplicates, the bad rows are bad again.
 	again, err := f.Expert.Import(f.Ctx, f.staff, expert.CSV, file)
 	f.Must(err)
+	f.poolInStep(t)
 	if again.Created != 0 || again.Duplicates != 4 || again.Failed != 8 || f.counts()["experts"] != after["experts"] {
 		t.Fatalf("re-import %+v", again)
 	}

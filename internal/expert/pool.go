@@ -73,19 +73,17 @@ func (s *Service) Pool(ctx context.Context, q db.Querier, pq PoolQuery) (eligibl
 	return orEmpty(eligible), orEmpty(excluded), nil
 }
 
-// candidates reads the experts of the specialty and centres in two range
-// scans of the covering index expert_specialties_pool: the plainly
-// eligible — active, not 失信, young enough, working for none of the
-// parties — as bare ids (the common case, read without touching experts),
-// and the others with what the rules need. A plain candidate is given the
+// candidates reads the experts of the specialty and centres in one range
+// scan of the covering index expert_specialties_pool, which also marks the
+// few that are not plainly eligible — not active, 失信, too old, or working
+// for one of the parties. The plain ones come as bare ids and get the
 // neutral standing (active, no employer among the parties, no birth date
-// to check), which is exactly what the split established; the rules then
-// look at the ties and bookings of everyone.
+// to check), which is exactly what the mark established; the marked ones
+// are read in full from experts by primary key. The rules then look at
+// everyone's ties and bookings.
 func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party) ([]Candidate, error) {
 	lo, hi := prefixRange(pq.Specialty)
 	ph, cargs := inList(uniqueStrings(pq.Centres))
-	where := "s.code >= ? AND s.code < ? AND s.centre_code IN (" + ph + ")"
-	args := append([]any{lo, hi}, cargs...)
 	// Age: at least MaxAge on the evaluation day means born on or before
 	// that day MaxAge years earlier.
 	oldest := int64(-1 << 62)
@@ -97,64 +95,82 @@ func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party
 		codes = append(codes, p.CreditCode)
 	}
 	codes = uniqueStrings(codes)
-	plain := "s.status = 'active' AND s.dishonest = ? AND s.birth_date > ?"
-	other := "s.status <> 'active' OR s.dishonest = ? OR s.birth_date <= ?"
-	flagArgs := []any{false, oldest}
-	otherArgs := []any{true, oldest}
+	odd := "s.status <> 'active' OR s.dishonest = ? OR s.birth_date <= ?"
+	args := []any{true, oldest}
 	if len(codes) > 0 {
 		eph, eargs := inList(codes)
-		plain += " AND s.employer_code NOT IN (" + eph + ")"
-		other += " OR s.employer_code IN (" + eph + ")"
-		flagArgs = append(flagArgs, eargs...)
-		otherArgs = append(otherArgs, eargs...)
+		odd += " OR s.employer_code IN (" + eph + ")"
+		args = append(args, eargs...)
 	}
-
-	var out []Candidate
-	rows, err := q.Query(ctx, "SELECT s.expert_id FROM expert_specialties s WHERE "+where+" AND "+plain,
-		append(append([]any(nil), args...), flagArgs...)...)
+	args = append(append(args, lo, hi), cargs...)
+	rows, err := q.Query(ctx, "SELECT s.expert_id, CASE WHEN "+odd+" THEN 1 ELSE 0 END FROM expert_specialties s "+
+		"WHERE s.code >= ? AND s.code < ? AND s.centre_code IN ("+ph+")", args...)
 	if err != nil {
 		return nil, err
 	}
+	var plain, marked []int64
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var m int
+		if err := rows.Scan(&id, &m); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out = append(out, Candidate{ID: id, Status: Active})
+		if m == 0 {
+			plain = append(plain, id)
+		} else {
+			marked = append(marked, id)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, `SELECT s.expert_id, s.employer_code, s.status, s.dishonest, s.birth_date, e.suspended_from, e.suspended_until
-		FROM expert_specialties s JOIN experts e ON e.id = s.expert_id WHERE `+where+" AND ("+other+")",
-		append(append([]any(nil), args...), otherArgs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Candidate
-		var from, until, birth int64
-		if err := rows.Scan(&c.ID, &c.EmployerCode, &c.Status, &c.Dishonest, &birth, &from, &until); err != nil {
+	slices.Sort(marked)
+	marked = slices.Compact(marked)
+	others := make([]Candidate, 0, len(marked))
+	for start := 0; start < len(marked); start += 500 {
+		ph, iargs := inList(marked[start:min(start+500, len(marked))])
+		rows, err := q.Query(ctx, `SELECT id, employer_code, status, dishonest, birth_date, suspended_from, suspended_until
+			FROM experts WHERE id IN (`+ph+") ORDER BY id", iargs...)
+		if err != nil {
 			return nil, err
 		}
-		if from != 0 {
-			c.SuspendedFrom = db.Time(from)
+		for rows.Next() {
+			var c Candidate
+			var birth, from, until int64
+			if err := rows.Scan(&c.ID, &c.EmployerCode, &c.Status, &c.Dishonest, &birth, &from, &until); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			c.Birth = db.Time(birth)
+			if from != 0 {
+				c.SuspendedFrom = db.Time(from)
+			}
+			if until != 0 {
+				c.SuspendedUntil = db.Time(until)
+			}
+			others = append(others, c)
 		}
-		if until != 0 {
-			c.SuspendedUntil = db.Time(until)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
-		c.Birth = db.Time(birth)
-		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	// Merge the two by id (sorting bare ids is cheap); an expert matched
+	// through two specialties comes twice and Avoid keeps one.
+	slices.Sort(plain)
+	out := make([]Candidate, 0, len(plain)+len(others))
+	i, j := 0, 0
+	for i < len(plain) || j < len(others) {
+		if j == len(others) || i < len(plain) && plain[i] < others[j].ID {
+			out = append(out, Candidate{ID: plain[i], Status: Active})
+			i++
+		} else {
+			out = append(out, others[j])
+			j++
+		}
 	}
-	// An expert matched through two specialties comes twice; Avoid keeps
-	// one. Sorting here saves Avoid the work.
-	slices.SortFunc(out, func(a, b Candidate) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -183,10 +199,7 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 	if len(cands) == 0 {
 		return f, nil
 	}
-	in := make(map[int64]bool, len(cands))
-	for _, c := range cands {
-		in[c.ID] = true
-	}
+	in := candidateSet(cands)
 	var codes []string
 	for _, p := range f.Parties {
 		codes = append(codes, p.CreditCode)
@@ -207,7 +220,7 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 				rows.Close()
 				return f, err
 			}
-			if in[id] {
+			if in.has(id) {
 				f.PastJobs[id] = append(f.PastJobs[id], PastJob{CreditCode: code, To: db.Time(to)})
 			}
 		}
@@ -226,7 +239,7 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 				rows.Close()
 				return f, err
 			}
-			if in[id] {
+			if in.has(id) {
 				f.Relations[id] = append(f.Relations[id], r)
 			}
 		}
@@ -254,7 +267,7 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 			rows.Close()
 			return f, err
 		}
-		if in[id] {
+		if in.has(id) {
 			f.Barred[id] = append(f.Barred[id], db.Time(until))
 		}
 	}
@@ -275,7 +288,7 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 			if err := rows.Scan(&id, &at, &outcome); err != nil {
 				return f, err
 			}
-			if in[id] {
+			if in.has(id) {
 				f.Engaged[id] = append(f.Engaged[id], Engaged{TendererOrgID: pq.TendererOrgID, From: db.Time(at), Outcome: outcome})
 			}
 		}
@@ -286,8 +299,18 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 	return f, nil
 }
 
+// candidateSet answers "is this expert a candidate?" by binary search over
+// the candidates, which come sorted by id: no map to build for a large
+// pool, and the facts rows asked about are few.
+type candidateSet []Candidate
+
+func (s candidateSet) has(id int64) bool {
+	_, ok := slices.BinarySearchFunc(s, id, func(c Candidate, id int64) int { return cmp.Compare(c.ID, id) })
+	return ok
+}
+
 // periods reads (expert, from, to, outcome) rows into m for candidates.
-func periods(ctx context.Context, q db.Querier, query string, args []any, in map[int64]bool, m map[int64][]Period) error {
+func periods(ctx context.Context, q db.Querier, query string, args []any, in candidateSet, m map[int64][]Period) error {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return err
@@ -299,7 +322,7 @@ func periods(ctx context.Context, q db.Querier, query string, args []any, in map
 		if err := rows.Scan(&id, &from, &to, &outcome); err != nil {
 			return err
 		}
-		if in[id] {
+		if in.has(id) {
 			m[id] = append(m[id], Period{From: db.Time(from), To: db.Time(to), Outcome: outcome})
 		}
 	}

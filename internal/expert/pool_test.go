@@ -79,7 +79,9 @@ func TestPoolAppliesEveryRule(t *testing.T) {
 		in.Relations = []expert.Relation{{CreditCode: f.codes[f.bidderID], Kind: expert.Relative}}
 	})
 	dishonest := mk("失信", "530600", func(in *expert.Input) { in.Dishonest = true })
-	old := mk("年长", "530600", func(in *expert.Input) { in.IDNumber, in.Years = idNumber(time.Date(1956, 12, 1, 0, 0, 0, 0, time.UTC)), 40 })
+	old := mk("年长", "530600", func(in *expert.Input) {
+		in.IDNumber, in.Years = idNumber(time.Date(1956, 12, 1, 0, 0, 0, 0, time.UTC)), 40
+	})
 	suspended := mk("暂停", "530600", nil)
 	_, err := f.Expert.Suspend(f.Ctx, f.admin, suspended, expert.Suspension{Reason: "考核", Until: "2026-12-31"})
 	f.Must(err)
@@ -285,6 +287,7 @@ func TestPoolProperty(t *testing.T) {
 			t.Fatalf("round %d: not sorted: %v", round, eligible)
 		}
 	}
+	f.poolInStep(t)
 	if checked == 0 || eligibleSeen == 0 {
 		t.Fatal("the random libraries never gave an eligible expert: the property was not tested")
 	}

@@ -178,6 +178,7 @@ type judge struct {
 // does.
 func (j *judge) reasons(c Candidate) map[Reason][]string {
 	f, q := j.f, j.q
+	jobs, rels := f.PastJobs[c.ID], f.Relations[c.ID] // each map read once: most candidates have nothing
 	var why map[Reason][]string
 	add := func(r Reason, d string) {
 		if why == nil {
@@ -189,19 +190,19 @@ func (j *judge) reasons(c Candidate) map[Reason][]string {
 	// Ties to the parties: current employer, employment within three
 	// years, declared relations (RULES C10, C11).
 	for _, p := range f.Parties {
-		if p.CreditCode == "" {
+		if p.CreditCode == "" || c.EmployerCode != p.CreditCode && len(jobs) == 0 && len(rels) == 0 {
 			continue
 		}
 		label := p.Reason.Label()
 		if c.EmployerCode == p.CreditCode {
 			add(p.Reason, "现任职于"+label)
 		}
-		for _, jb := range f.PastJobs[c.ID] {
+		for _, jb := range jobs {
 			if jb.CreditCode == p.CreditCode && !jb.To.Before(j.cutoff) {
 				add(p.Reason, "近三年曾任职于"+label+"（至"+dateText(jb.To)+"）")
 			}
 		}
-		for _, r := range f.Relations[c.ID] {
+		for _, r := range rels {
 			if r.CreditCode == p.CreditCode {
 				add(p.Reason, "申报与"+label+"存在关系："+r.Kind.Label())
 			}

@@ -209,6 +209,7 @@ func TestUpdate(t *testing.T) {
 	if got.BirthDate != "1980-05-06" {
 		t.Fatalf("birth %s", got.BirthDate)
 	}
+	f.poolInStep(t)
 	_, err = f.Expert.Update(f.Ctx, f.staff, 999999, ch)
 	wantCode(t, err, errs.NotFound)
 }
@@ -248,6 +249,7 @@ func TestStatusLifecycle(t *testing.T) {
 	wantCode(t, err, errs.Conflict)
 	_, err = f.Expert.Retire(f.Ctx, f.staff, e.ID, expert.Retirement{Reason: "again"})
 	wantCode(t, err, errs.Conflict)
+	f.poolInStep(t)
 }
 
 func TestLeaveAndPenalty(t *testing.T) {

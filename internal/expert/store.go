@@ -3,6 +3,7 @@ package expert
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -235,13 +236,14 @@ func flagsOf(ctx context.Context, q db.Querier, ids []int64, now time.Time) (map
 	return out, nil
 }
 
-// flaggedSQL selects the ids of experts with a raised flag (declines since
-// ?, or a low average over their latest ratings).
-const flaggedSQL = `(e.id IN (SELECT expert_id FROM expert_engagements WHERE outcome = 'declined' AND from_at >= ?
-		GROUP BY expert_id HAVING count(*) >= 3)
+// flaggedSQL selects the ids of experts with a raised flag: DeclineLimit
+// declines since ?, or an average below LowRating over their latest
+// RatingWindow ratings.
+var flaggedSQL = `(e.id IN (SELECT expert_id FROM expert_engagements WHERE outcome = 'declined' AND from_at >= ?
+		GROUP BY expert_id HAVING count(*) >= ` + strconv.Itoa(DeclineLimit) + `)
 	OR e.id IN (SELECT expert_id FROM (SELECT expert_id, score, ROW_NUMBER() OVER (PARTITION BY expert_id
-		ORDER BY created_at DESC, id DESC) AS rn FROM expert_ratings) r WHERE rn <= 5 GROUP BY expert_id
-		HAVING sum(score) < 3 * count(*)))`
+		ORDER BY created_at DESC, id DESC) AS rn FROM expert_ratings) r WHERE rn <= ` + strconv.Itoa(RatingWindow) + ` GROUP BY expert_id
+		HAVING sum(score) < ` + strconv.Itoa(LowRating) + ` * count(*)))`
 
 // row is what the experts table holds for one expert.
 type row struct {

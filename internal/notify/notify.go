@@ -65,5 +65,5 @@ var ErrNoAddress = errors.New("notify: 没有可用的联系方式")
 // that always succeeds. It is the channel of last resort.
 type InApp struct{}
 
-func (InApp) Name() string                             { return "inapp" }
+func (InApp) Name() string                              { return "inapp" }
 func (InApp) Send(ctx context.Context, m Message) error { return ctx.Err() }

@@ -195,8 +195,8 @@ type sinkSession struct {
 }
 
 func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }
-func (s *sinkSession) Reset()                                    { s.cur = sunk{} }
-func (s *sinkSession) Logout() error                             { return nil }
+func (s *sinkSession) Reset()                                   { s.cur = sunk{} }
+func (s *sinkSession) Logout() error                            { return nil }
 func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 	s.cur.from = from
 	return nil

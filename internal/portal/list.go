@@ -104,12 +104,12 @@ func (s *Service) list(ctx context.Context, f Filter, counted bool) (Page, error
 	}
 	var p Page
 	var err error
-	part, byCode := codeTerm(long)
+	term, part, byCode := codeTerm(long)
 	switch {
 	case !searching:
 		p, err = s.plainList(ctx, now, f, cur, counted)
 	case byCode && codeIndex:
-		p, err = s.searchCode(ctx, now, f, part, long, short, cur)
+		p, err = s.searchCode(ctx, now, f, term, part, long, short, cur)
 	case s.DB.Dialect() == db.SQLite:
 		p, err = s.searchSQLite(ctx, now, f, long, short, cur)
 	default:

@@ -59,14 +59,20 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // codeTerm picks the term the code index answers: of the code-shaped
 // terms, the one with the longest part (the fewest matches).
-func codeTerm(long []string) (part string, ok bool) {
+func codeTerm(long []string) (term, part string, ok bool) {
 	for _, t := range long {
 		if p, is := codePart(t); is && len(p) > len(part) {
-			part, ok = p, true
+			term, part, ok = t, p, true
 		}
 	}
-	return part, ok
+	return term, part, ok
 }
+
+// foldLikeFTS is the text as SQLite's LIKE must see it to match an ASCII
+// term exactly when FTS5's trigram index does: LIKE folds ASCII letters
+// only, and FTS5 also folds the only two other characters whose lower case
+// is an ASCII letter, the Kelvin sign and the long s (TestFoldLikeFTS).
+const foldLikeFTS = "replace(replace(n.title || ' ' || n.body, '\u212a', 'k'), '\u017f', 's')"
 
 // codeIndex turns the code index on; tests turn it off to compare its
 // results with the full-text search's.
@@ -90,7 +96,7 @@ const (
 // primary key, and tests the filters and terms on those: one query joining
 // the two would let PostgreSQL's planner answer the terms through the
 // trigram index instead — the very cost this index avoids.
-func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part string, long, short []string, cur cursor) (Page, error) {
+func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, term, part string, long, short []string, cur cursor) (Page, error) {
 	sqlite := s.DB.Dialect() == db.SQLite
 	// The index: one head, within the bounds of the publication time (on
 	// SQLite the search key may sit a little above it).
@@ -114,12 +120,15 @@ func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part 
 	// full-text search tests it.
 	c := visible(now, f)
 	var check conds
-	if sqlite {
-		check.add("EXISTS (SELECT 1 FROM notice_search WHERE notice_search MATCH ? AND notice_search.rowid = "+
-			"(SELECT k.key FROM notice_search_keys k WHERE k.notice_id = n.id))", ftsQuery(long))
-	} else {
-		for _, t := range long {
+	var others []string // SQLite: the other long terms, for FTS5
+	for _, t := range long {
+		switch {
+		case !sqlite:
 			check.add(`(n.title || ' ' || n.body) `+likeOp(t)+` ? ESCAPE '\'`, likePattern(t))
+		case t == term:
+			check.add(foldLikeFTS+` LIKE ? ESCAPE '\'`, likePattern(t))
+		default:
+			others = append(others, t)
 		}
 	}
 	for _, t := range short {
@@ -152,9 +161,17 @@ func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part 
 		if err != nil {
 			return Page{}, err
 		}
+		var in map[int64]bool
+		if len(others) > 0 && len(rows) > 0 {
+			// FTS5 over the batch's range of search keys: row by row it
+			// would cost a lookup in every trigram's posting list.
+			if in, err = s.ftsKeys(ctx, ftsQuery(others), rows[len(rows)-1].published, rows[0].published); err != nil {
+				return Page{}, err
+			}
+		}
 		var ids []any
 		for _, r := range rows {
-			if !seen[r.id] {
+			if !seen[r.id] && (in == nil || in[r.published]) {
 				seen[r.id] = true
 				ids = append(ids, r.id)
 			}
@@ -194,4 +211,23 @@ func (s *Service) searchCode(ctx context.Context, now time.Time, f Filter, part 
 		return keyed(items, keys, f.Limit), nil
 	}
 	return timed(items, f.Limit), nil
+}
+
+// ftsKeys lists the search keys from lo to hi that match the FTS5
+// expression.
+func (s *Service) ftsKeys(ctx context.Context, match string, lo, hi int64) (map[int64]bool, error) {
+	rows, err := s.DB.Query(ctx, "SELECT rowid FROM notice_search WHERE notice_search MATCH ? AND rowid >= ? AND rowid <= ?", match, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := map[int64]bool{}
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys[k] = true
+	}
+	return keys, rows.Err()
 }

@@ -1,11 +1,14 @@
 package portal
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
+	"ggzy/internal/db"
 	"ggzy/internal/portal/fixture"
 )
 
@@ -62,8 +65,9 @@ func TestCodePart(t *testing.T) {
 			t.Errorf("codePart(%q) = %q, %v; want %q, %v", tc.term, part, ok, tc.part, tc.ok)
 		}
 	}
-	if p, ok := codeTerm([]string{"农村公路", "530602-2024", "BX530602-2024-0000778"}); !ok || p != "530602-2024-0000778" {
-		t.Errorf("codeTerm picks %q, %v; want the longest part", p, ok)
+	if term, p, ok := codeTerm([]string{"农村公路", "530602-2024", "BX530602-2024-0000778"}); !ok || p != "530602-2024-0000778" ||
+		term != "BX530602-2024-0000778" {
+		t.Errorf("codeTerm picks %q (%q), %v; want the longest part", term, p, ok)
 	}
 }
 
@@ -182,6 +186,8 @@ func TestSearchCodes(t *testing.T) {
 	digitsBefore := n("前有数字", "1530602-2026-0001", year(2026, 3), "530621")
 	inTitle := n("530602-2026-0001澄清公告", "正文", year(2026, 4), "530602")
 	n("全角连字符", "530602－2026-0001", year(2026, 5), "530602")
+	kelvin := n("开尔文", "编号\u212a530602-2026-0001（开尔文符号）", year(2026, 6), "530602")
+	fullwidth := n("全角字母", "编号ＢＸ530602-2026-0001", year(2026, 7), "530602")
 	e.notice(fixture.Notice{State: "draft", Body: "530602-2026-0001"})
 	e.notice(fixture.Notice{Body: "530602-2026-0001", PublishedAt: testNow.Add(time.Hour)}) // not yet
 
@@ -196,9 +202,11 @@ func TestSearchCodes(t *testing.T) {
 		{"another prefix", "ZT530303-2023-0000778", Filter{}, nil},
 		{"partial code", "BX530602-2024", Filter{}, []int64{lower, y24[4], y24[3], y24[2], y24[1], y24[0]}},
 		{"partial code, longer", "530602-2024-000012", Filter{}, []int64{y24[4], y24[3], y24[2], y24[1], y24[0]}},
-		{"code in runs and titles", "530602-2026-0001", Filter{}, []int64{inTitle, digitsBefore, longer, plain}},
+		{"code in runs and titles", "530602-2026-0001", Filter{}, []int64{fullwidth, kelvin, inTitle, digitsBefore, longer, plain}},
+		{"a letter FTS5 folds", "k530602-2026-0001", Filter{}, nil}, // filled in below
+		{"full-width letters are other letters", "bx530602-2026-0001", Filter{}, nil},
 		{"a longer run", "530602-2026-0001-", Filter{}, []int64{longer}},
-		{"with a region", "530602-2026-0001", Filter{Region: "530602"}, []int64{inTitle, longer, plain}},
+		{"with a region", "530602-2026-0001", Filter{Region: "530602"}, []int64{fullwidth, kelvin, inTitle, longer, plain}},
 		{"with a date range", "530602-2024", Filter{From: year(2024, 2), To: year(2024, 4)}, []int64{y24[2], y24[1]}},
 		{"with another term", "530602-2026-0001 号文件", Filter{}, []int64{longer}},
 		{"with a two-character term only in a body", "530602-2026-0001 文件", Filter{}, nil},
@@ -210,22 +218,31 @@ func TestSearchCodes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := tc.f
 			f.Query = tc.q
+			want := tc.want
 			got := e.ids(f)
-			sameIDs(t, tc.q, got, tc.want)
+			if tc.name == "a letter FTS5 folds" {
+				// The Kelvin sign is a k to FTS5; to PostgreSQL's ILIKE as
+				// the database's locale has it. Either way, both ways agree.
+				want = got
+				if e.svc.DB.Dialect() == db.SQLite {
+					want = []int64{kelvin}
+				}
+			}
+			sameIDs(t, tc.q, got, want)
 			// Page by page, one notice at a time.
 			f.Limit = 1
-			sameIDs(t, tc.q+" (pages of one)", e.ids(f), tc.want)
+			sameIDs(t, tc.q+" (pages of one)", e.ids(f), want)
 			// The full-text search finds the same.
 			defer func(on bool) { codeIndex = on }(codeIndex)
 			codeIndex = false
 			f.Limit = 0
-			sameIDs(t, tc.q+" (full text)", e.ids(f), tc.want)
+			sameIDs(t, tc.q+" (full text)", e.ids(f), want)
 		})
 	}
 	// Moving the clock on shows the notice published for later.
 	e.clock.Advance(2 * time.Hour)
-	if got := e.ids(Filter{Query: "530602-2026-0001"}); len(got) != 5 {
-		t.Errorf("after the publication time: %v, want 5 notices", got)
+	if got := e.ids(Filter{Query: "530602-2026-0001"}); len(got) != 7 {
+		t.Errorf("after the publication time: %v, want 7 notices", got)
 	}
 }
 
@@ -305,6 +322,57 @@ func TestSearchCodesBatches(t *testing.T) {
 			sameIDs(t, f.Query+" (code index)", e.ids(f), w)
 			codeIndex = false
 			sameIDs(t, f.Query+" (full text)", e.ids(f), w)
+		}
+	}
+}
+
+// TestFoldLikeFTS: the characters FTS5's trigram index folds to an ASCII
+// letter are exactly the ones foldLikeFTS replaces before LIKE, which folds
+// ASCII only. The candidates are every character in a case relation with
+// an ASCII letter (a scan of all of Unicode through FTS5 found no others).
+func TestFoldLikeFTS(t *testing.T) {
+	e := newEnv(t)
+	if e.svc.DB.Dialect() != db.SQLite {
+		t.Skip("FTS5 is SQLite's")
+	}
+	e.exec("CREATE VIRTUAL TABLE temp.fold_probe USING fts5(x, tokenize='trigram')")
+	ascii := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+	var candidates []rune
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		related := ascii(unicode.ToLower(r)) || ascii(unicode.ToUpper(r))
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			related = related || ascii(f)
+		}
+		if related {
+			candidates = append(candidates, r)
+			e.exec("INSERT INTO temp.fold_probe(rowid, x) VALUES (?, ?)", int64(r), string(r)+"@ ")
+		}
+	}
+	if len(candidates) < 3 {
+		t.Fatalf("candidates %q", candidates)
+	}
+	got := map[rune]rune{}
+	for l := 'a'; l <= 'z'; l++ {
+		rows, err := e.svc.DB.Query(e.ctx, "SELECT rowid FROM temp.fold_probe WHERE fold_probe MATCH ?", `"`+string(l)+`@ "`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var r int64
+			if err := rows.Scan(&r); err != nil {
+				t.Fatal(err)
+			}
+			got[rune(r)] = l
+		}
+		rows.Close()
+	}
+	want := map[rune]rune{'\u212a': 'k', '\u017f': 's'}
+	if !maps.Equal(got, want) {
+		t.Errorf("FTS5 folds %q to ASCII letters, foldLikeFTS replaces %q", got, want)
+	}
+	for r, l := range want {
+		if !strings.Contains(foldLikeFTS, "'"+string(r)+"', '"+string(l)+"'") {
+			t.Errorf("foldLikeFTS does not replace %q", r)
 		}
 	}
 }

@@ -20,14 +20,20 @@ import (
 //
 //  1. Scan the newest notices that pass the filters, in publication order
 //     through the list indexes, and test the terms on each; a common term
-//     fills its page within recentScanBudget notices.
-//  2. Otherwise the term is rare among recent notices: collect its matches
-//     through the GIN indexes — the trigram index over title and body for
-//     terms of three or more characters, the index of title bigrams for
-//     two-character terms — and sort only those.
+//     fills its page within recentScanBudget notices (longScanBudget when
+//     there are terms of three or more characters, which step 2 answers
+//     well however common they are).
+//  2. Otherwise: terms of three or more characters go to the trigram index
+//     (searchBuckets); two-character terms alone collect their matches
+//     through the index of title bigrams and sort them.
 //
 // Both steps write the conditions exactly as the indexes in 00008_portal.sql
-// are defined, so the planner can use them.
+// and 00013_portal_search.sql are defined, so the planner can use them.
+
+// longScanBudget bounds step 1 for searches with a term of three or more
+// characters.
+const longScanBudget = 1000
+
 func (s *Service) searchPostgres(ctx context.Context, now time.Time, f Filter, long, short []string, cur cursor) (Page, error) {
 	// Step 1: the newest notices, each tested with LIKE / ILIKE.
 	c := visible(now, f)
@@ -49,7 +55,11 @@ func (s *Service) searchPostgres(ctx context.Context, now time.Time, f Filter, l
 	q := "SELECT " + summaryCols + ", n.body FROM (SELECT " + summaryCols + ", n.body FROM notices n WHERE " + c.where() +
 		" ORDER BY n.published_at DESC, n.id DESC LIMIT ?) n WHERE " + match.where() +
 		" ORDER BY n.published_at DESC, n.id DESC LIMIT ?"
-	args := append(append(append([]any{}, c.args...), recentScanBudget), match.args...)
+	budget := recentScanBudget
+	if len(long) > 0 {
+		budget = min(budget, longScanBudget)
+	}
+	args := append(append(append([]any{}, c.args...), budget), match.args...)
 	items, _, err := s.readSummaries(ctx, q, append(args, f.Limit+1), true, false)
 	if err != nil {
 		return Page{}, err
@@ -87,16 +97,19 @@ func (s *Service) searchPostgres(ctx context.Context, now time.Time, f Filter, l
 // is no longer found by fetching and sorting all its matches.
 //
 // One query walks the 30-day buckets (a LATERAL join over a series of
-// bucket numbers, so the walk stops with the query's LIMIT) and returns
-// each bucket's matches, unordered, at most bucketCap+1 in all. A bucket
-// whose matches all came back is done; the bucket where the limit was
-// reached may hold many more, and is walked the same way day by day; a day
-// where the limit is reached again is read in publication order, which
-// fills the page quickly there as the term is common that day. (A GIN
-// index answers with a bitmap of every match, so it is never asked for a
-// whole busy bucket at once.) The buckets are read newest first and each
-// one completely or up to the page, so the matches gathered are the
-// newest; they are sorted and the page is read by id.
+// bucket numbers, so the walk stops with the query's LIMIT: a page and one
+// more row) and returns each bucket's matches, unordered. A bucket whose
+// matches all came back is done; the bucket where the limit was reached
+// may hold many more, and is walked the same way day by day; a day where
+// the limit is reached again is read in publication order, which fills the
+// page quickly there as the term is common that day. (GIN answers with a
+// bitmap of all of a bucket's matches, hence small buckets.) The buckets
+// are read newest first and each one completely or up to the page, so the
+// matches gathered are the newest; they are sorted and the page is read by
+// id.
+//
+// A rare term, though, costs less collected whole in one index scan than
+// walked bucket by bucket; a sample of days (rare) tells which way to go.
 const (
 	monthMicros = 30 * 24 * 60 * 60 * 1000 * 1000 // the width of a coarse bucket
 	dayMicros   = 24 * 60 * 60 * 1000 * 1000
@@ -105,10 +118,9 @@ const (
 	dayBucket   = "(n.published_at / 86400000000)"
 )
 
-// bucketCap is how many matches one walk over buckets returns at most (less
-// one): the most a bucket may have to be read unordered. Best above a
-// page (MaxLimit+1), though any number gives the same answers. A variable
-// so tests can make it small.
+// bucketCap bounds how many matches one walk over buckets returns (less
+// one): the most a bucket may have to be read unordered. Any number gives
+// the same answers; a variable so tests can make it small.
 var bucketCap = 200
 
 // match is a notice found in a bucket.
@@ -137,8 +149,21 @@ func (s *Service) searchBuckets(ctx context.Context, now time.Time, f Filter, lo
 		}
 	}
 	w := walker{s: s, c: c, want: f.Limit + 1}
-	if err := w.walk(ctx, monthBucket, hi/monthMicros, lo/monthMicros, hi); err != nil {
+	// A rare term is cheaper to collect whole than to walk: the walk reads
+	// part of a bucket's posting list for every bucket, however few
+	// matches it holds.
+	done := false
+	if rare, err := w.rare(ctx, hi/dayMicros, lo/dayMicros); err != nil {
 		return Page{}, err
+	} else if rare {
+		if done, err = w.collect(ctx); err != nil {
+			return Page{}, err
+		}
+	}
+	if !done {
+		if err := w.walk(ctx, monthBucket, hi/monthMicros, lo/monthMicros, hi); err != nil {
+			return Page{}, err
+		}
 	}
 	if len(w.found) == 0 {
 		return Page{}, nil
@@ -168,11 +193,14 @@ type walker struct {
 	found []match
 }
 
-// walk reads the buckets from to down to from (bucket numbers of the
-// expression, newest first) until it has w.want matches; hi bounds the
-// days of a 30-day bucket.
+// walk reads the buckets of the expression numbered from down to to,
+// newest first, until it has w.want matches; hi is the newest time a match
+// may have, which bounds the days of a 30-day bucket.
 func (w *walker) walk(ctx context.Context, bucket string, from, to, hi int64) error {
-	limit := bucketCap + 1
+	// A bucket is read unordered when it holds fewer matches than this; one
+	// holding more than the page needs is read more finely instead, which
+	// costs less than testing every match of a busy bucket.
+	limit := min(bucketCap, w.want) + 1
 	for b := from; b >= to && len(w.found) < w.want; {
 		q := "SELECT b.v, x.published_at, x.id FROM generate_series(CAST(? AS bigint), CAST(? AS bigint), -1) AS b(v) " +
 			"CROSS JOIN LATERAL (SELECT n.published_at, n.id FROM notices n WHERE " + bucket + " = b.v AND " + w.c.where() +
@@ -231,6 +259,48 @@ func (w *walker) walk(ctx context.Context, bucket string, from, to, hi int64) er
 		b = last - 1
 	}
 	return nil
+}
+
+// Sampling: a term is taken for rare when sampleDays days spread evenly
+// over the range, each read up to samplePerDay matches, suggest fewer than
+// rareMatches matches in all. The guess only chooses the faster way; a
+// wrong one costs time, never a match (collect gives up past collectCap).
+const (
+	sampleDays   = 24
+	samplePerDay = 20
+)
+
+// Variables so tests can take every way.
+var (
+	rareMatches int64 = 2000
+	collectCap        = 5000
+)
+
+// rare guesses from a sample of day buckets (one query, cheap: a day's
+// posting lists are short) whether the term has few matches overall.
+func (w *walker) rare(ctx context.Context, hiDay, loDay int64) (bool, error) {
+	// The sample stops as soon as it has seen enough to say "not rare".
+	step := max(1, (hiDay-loDay)/sampleDays)
+	q := "SELECT count(*) FROM (SELECT 1 FROM generate_series(CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint)) AS b(v) " +
+		"CROSS JOIN LATERAL (SELECT 1 FROM notices n WHERE " + dayBucket + " = b.v AND " + w.c.where() + " LIMIT ?) x LIMIT ?) y"
+	var n int64
+	args := append(append([]any{hiDay, loDay, -step}, w.c.args...), samplePerDay, rareMatches/step+1)
+	if err := w.s.DB.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+		return false, err
+	}
+	return n*step < rareMatches, nil
+}
+
+// collect reads every match through the trigram index, unordered, and
+// reports whether it got them all (no more than collectCap).
+func (w *walker) collect(ctx context.Context) (bool, error) {
+	q := "SELECT n.published_at, n.id FROM notices n WHERE " + w.c.where() + " LIMIT ?"
+	ms, err := w.s.matches(ctx, q, append(append([]any{}, w.c.args...), collectCap+1)...)
+	if err != nil || len(ms) > collectCap {
+		return false, err
+	}
+	w.found = ms
+	return true, nil
 }
 
 // busyDay reads the newest matches of one day in publication order (the

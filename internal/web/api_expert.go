@@ -243,7 +243,9 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiExportExperts(w http.ResponseWriter, r *http.Request) error { return s.exportFile(w, r) }
+func (s *Server) apiExportExperts(w http.ResponseWriter, r *http.Request) error {
+	return s.exportFile(w, r)
+}
 
 func (s *Server) apiMyExpert(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.Expert.Mine(r.Context(), actorOf(r))

@@ -104,6 +104,14 @@ func TestDrawPages(t *testing.T) {
 	}
 	page := strings.Split(resp.Header.Get("Location"), "?")[0]
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/workbench/draws/"), 10, 64)
+	for _, c := range []*testenv.Client{staff, sup} {
+		if resp, body = c.Do("GET", "/workbench/draws", nil, ""); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), page) {
+			t.Fatalf("draw list: %d", resp.StatusCode)
+		}
+		if resp, body = c.Do("GET", "/workbench", nil, ""); !strings.Contains(string(body), "/workbench/draws") {
+			t.Fatal("no draw card on the workbench")
+		}
+	}
 	if resp, body = staff.Do("GET", page, nil, ""); !strings.Contains(string(body), `id="draw-commit"`) {
 		t.Fatalf("draw page without the commit form: %d", resp.StatusCode)
 	}

@@ -166,7 +166,7 @@ func TestExpertPages(t *testing.T) {
 		"phone": {"13812345678"}, "employer_name": {"昭通学院"}, "employer_code": {testenv.CreditCode("530600")},
 		"specialties": {"A080104 A060101"}, "title": {"高级工程师"}, "years": {"20"}, "username": {"expert1"},
 		"past_employers": {"旧单位|" + testenv.CreditCode("530602") + "|2000-01-01|2010-12-31"},
-		"relations": {testenv.CreditCode("530602") + "|持股|某公司|1%"}}
+		"relations":      {testenv.CreditCode("530602") + "|持股|某公司|1%"}}
 	resp, b := postForm(staff, "/workbench/experts", values)
 	if resp.StatusCode != 422 || !strings.Contains(string(b), "身份证号应为18位") || !strings.Contains(string(b), "A080104 A060101") {
 		t.Fatalf("bad form %d", resp.StatusCode)

@@ -37,10 +37,11 @@ CREATE INDEX experts_name ON experts(name);
 -- One row per specialty code of an expert: the draw pool's table. It
 -- repeats what the pool decides on without a join — the home centre, the
 -- employer, the status, 失信 and the birth date — kept in step by every
--- write of the expert (internal/expert/store.go), so a pool is two range
--- scans of one covering index: code >= 'A08' AND code < 'A09' AND
--- centre_code IN (...), split into the plainly eligible (ids only) and the
--- few that need the rules.
+-- write of the expert (internal/expert/store.go), so a pool is read from one
+-- covering index: centre_code IN (...) AND code >= 'A08' AND code < 'A09',
+-- marking the plainly eligible (ids only) apart from the
+-- few that need the rules. Centre first: a request names a few centres,
+-- and each is one seek and a short range of its experts' codes.
 CREATE TABLE expert_specialties (
     expert_id     INTEGER NOT NULL REFERENCES experts(id),
     code          TEXT NOT NULL,
@@ -51,7 +52,8 @@ CREATE TABLE expert_specialties (
     birth_date    BIGINT NOT NULL,
     PRIMARY KEY (expert_id, code)
 );
-CREATE INDEX expert_specialties_pool ON expert_specialties(code, centre_code, status, dishonest, birth_date, employer_code, expert_id);
+CREATE INDEX expert_specialties_pool ON expert_specialties(centre_code, code, status, dishonest, birth_date, employer_code, expert_id);
+CREATE INDEX expert_specialties_code ON expert_specialties(code, expert_id);
 
 CREATE TABLE expert_employments (
     id          INTEGER PRIMARY KEY,
@@ -86,7 +88,7 @@ CREATE TABLE expert_leaves (
     CHECK (ends_at > starts_at)
 );
 CREATE INDEX expert_leaves_expert ON expert_leaves(expert_id, starts_at);
-CREATE INDEX expert_leaves_ends ON expert_leaves(ends_at);
+CREATE INDEX expert_leaves_ends ON expert_leaves(ends_at, starts_at, expert_id);
 
 CREATE TABLE expert_penalties (
     id           INTEGER PRIMARY KEY,
@@ -113,8 +115,10 @@ CREATE TABLE expert_engagements (
     CHECK (to_at > from_at)
 );
 CREATE INDEX expert_engagements_expert ON expert_engagements(expert_id, from_at);
-CREATE INDEX expert_engagements_to ON expert_engagements(to_at);
-CREATE INDEX expert_engagements_tenderer ON expert_engagements(tenderer_org_id, from_at);
+-- Covering indexes for the pool: bookings overlapping the evaluation, and
+-- services to the tenderer in the window, read without touching the rows.
+CREATE INDEX expert_engagements_to ON expert_engagements(to_at, from_at, outcome, expert_id);
+CREATE INDEX expert_engagements_tenderer ON expert_engagements(tenderer_org_id, from_at, outcome, expert_id);
 
 -- Ratings after an engagement: one by the tenderer's side (tenderer or its
 -- agent) and one by the supervisor.

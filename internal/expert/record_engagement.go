@@ -1,0 +1,41 @@
+package expert
+
+import (
+	"context"
+	"time"
+
+	"ggzy/internal/db"
+	"ggzy/internal/errs"
+)
+
+// The draw's sealed list (internal/draw) books nobody in expert_engagements
+// while the list is sealed: those rows name the expert, the lot and the
+// tenderer in clear. It asks Held whether someone is booked elsewhere, and
+// writes the engagements of its calls with their final outcomes when it
+// unseals the list (RecordEngagementTx).
+
+// Held reports whether an engagement holds the expert (invited, accepted
+// or served) at a time overlapping [from, to) — the overlap EngageTx
+// refuses. Call it in the caller's transaction after taking whatever lock
+// serialises the caller's bookings.
+func Held(ctx context.Context, q db.Querier, expertID int64, from, to time.Time) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM expert_engagements WHERE expert_id = ? AND to_at > ? AND from_at < ?
+		AND outcome IN ('invited', 'accepted', 'served')`, expertID, db.Micros(from), db.Micros(to)).Scan(&n)
+	return n > 0, err
+}
+
+// RecordEngagementTx writes an engagement that already took place, with
+// its outcome as it stands (invited for a call still waiting for its
+// answer). Unlike EngageTx it refuses no overlap: it records what
+// happened, it does not book anyone.
+func RecordEngagementTx(ctx context.Context, tx *db.Tx, e Engagement) (int64, error) {
+	if e.ExpertID <= 0 || e.TendererOrgID <= 0 || e.From.IsZero() || !e.To.After(e.From) || OutcomeLabel(e.Outcome) == "" {
+		return 0, errs.E(errs.Invalid, "评标安排无效：专家、招标人、起止时间和结果须完整有效")
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO expert_engagements (expert_id, tenderer_org_id, lot_id, from_at, to_at, ref, outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.ExpertID, e.TendererOrgID, nullID(e.LotID), db.Micros(e.From),
+		db.Micros(e.To), e.Ref, e.Outcome).Scan(&id)
+	return id, err
+}
