@@ -117,8 +117,12 @@ func printOpenings(out io.Writer, lots []demo.Showcase, keysDir string) {
 	fmt.Fprintln(out, "\n不见面开标（工作台 → 开标大厅）：")
 	for _, l := range lots {
 		fmt.Fprintf(out, "  %s  %s\n    %s %s\n", l.What, l.Path, l.Project, l.Lot)
+		label := "待解密的投标人"
+		if l.State == bidding.Waiting {
+			label = "已递交投标文件的投标人（开标后解密）"
+		}
 		if len(l.Bidders) > 0 {
-			fmt.Fprintf(out, "    未解密的投标人：%s（私钥：%s/<用户名>/key.pem）\n", strings.Join(l.Bidders, "、"), keysDir)
+			fmt.Fprintf(out, "    %s：%s（私钥：%s/<用户名>/key.pem）\n", label, strings.Join(l.Bidders, "、"), keysDir)
 		}
 	}
 }

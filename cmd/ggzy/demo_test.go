@@ -14,7 +14,8 @@ func TestDemoLoadOnly(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
-	for _, want := range []string{"交易项目 40 个", "工程建设", "公告", "场地预约", "节约资金", "演示账户", "zt_staff", "zy_staff", "tenderer00", "agent00"} {
+	for _, want := range []string{"交易项目 40 个", "工程建设", "公告", "场地预约", "节约资金", "演示账户", "zt_staff", "zy_staff", "tenderer00", "agent00",
+		"不见面开标", "解密中", "/workbench/lots/", "bidder00", "demo-keys"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

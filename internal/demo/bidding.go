@@ -305,11 +305,11 @@ func (p *project) planOnline(ctx context.Context) error {
 			}
 			if bp.first > 0 {
 				p.at(t, p.submitBid(ol, bp, bp.first))
-				t = p.bidTime(t.Add(time.Hour), last)
+				t = p.bidTime(t.Add(time.Minute), last)
 			}
 			p.at(t, p.submitBid(ol, bp, bp.price))
 			if bp.withdraw {
-				p.at(p.bidTime(t.Add(time.Hour), last), p.withdrawBid(ol, bp))
+				p.at(p.bidTime(t.Add(time.Minute), last), p.withdrawBid(ol, bp))
 			}
 		}
 		// The decryption window: longer for some lots; the lot held in its
@@ -493,6 +493,8 @@ func (p *project) decryptWays(ol *onlineLot) {
 
 // bidTime is a moment in [first, last), later more likely (bids come in
 // towards the deadline), inside office hours when that is still in time.
+// last is half an hour before the deadline, so a first at or after it
+// (a replacement or withdrawal close to the deadline) is still in time.
 func (p *project) bidTime(first, last time.Time) time.Time {
 	if !first.Before(last) {
 		return first
@@ -861,10 +863,11 @@ func (p *project) onlineCandidates(i int) (string, bool) {
 }
 
 // Showcase is a lot of the online opening worth visiting, as left at the
-// present: Path is its opening hall; Bidders are the accounts that may
-// still act on it (their keys are in Options.KeysDir).
+// present: Path is its opening hall; Bidders are the accounts whose bids
+// on it are not decrypted (their keys are in Options.KeysDir).
 type Showcase struct {
 	What    string
+	State   bidding.OpeningState
 	LotID   int64
 	Project string
 	Lot     string
@@ -917,7 +920,7 @@ func (l *loader) finishOnline(ctx context.Context) ([]Showcase, error) {
 			kind, what = kinds[0], "解密中（截至 "+clock.Format(h.WindowEndsAt)+"）"
 		case h.State == bidding.Waiting && len(waiting) > 0:
 			kind, what = kinds[1], "投标中（截止 "+clock.Format(h.Deadline)+"，开标前不显示投标人）"
-		case h.State == bidding.Failed:
+		case h.State == bidding.Failed && ol.p.online == ol.r: // not re-tendered since
 			kind, what = kinds[2], "流标（投标人不足三家）"
 		case h.State == bidding.Recorded && hasObjection(h):
 			kind, what = kinds[3], "开标结束（开标记录、异议及答复）"
@@ -936,7 +939,7 @@ func (l *loader) finishOnline(ctx context.Context) ([]Showcase, error) {
 		if _, ok := best[kind]; ok && n <= score[kind] {
 			continue
 		}
-		best[kind], score[kind] = Showcase{What: what, LotID: ol.lot.ID, Project: ol.p.code + " " + ol.p.plan.name,
+		best[kind], score[kind] = Showcase{What: what, State: h.State, LotID: ol.lot.ID, Project: ol.p.code + " " + ol.p.plan.name,
 			Lot: ol.lot.Name, Path: fmt.Sprintf("/workbench/lots/%d/opening", ol.lot.ID), Bidders: waiting}, n
 	}
 	var out []Showcase

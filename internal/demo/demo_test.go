@@ -104,6 +104,8 @@ func TestLoad(t *testing.T) {
 	accounts := res.Accounts
 	// The trading data: every region, kind, year and state (trading_test.go).
 	checkTrading(t, p, res, smallDemo)
+	// The online openings of the last 45 days (bidding_test.go).
+	checkOnline(t, p, res, smallDemo)
 
 	// Centres: Yunnan, Zhaotong and its 11 counties, Qujing.
 	cs, err := centre.List(ctx, p.db)

@@ -58,6 +58,7 @@ func TestTradingFull(t *testing.T) {
 	}
 	t.Logf("loaded in %v: %+v", time.Since(began).Round(time.Millisecond), res.Summary)
 	checkTrading(t, p, res, demo.DefaultProjects)
+	checkOnline(t, p, res, demo.DefaultProjects)
 }
 
 // checkTrading checks that the present of a demo of n projects shows
@@ -167,11 +168,12 @@ func TestPresents(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := newPlatform(t)
-			res, err := demo.Load(context.Background(), p.db, p.all, demo.Options{Now: at, Projects: 40})
+			res, err := demo.Load(context.Background(), p.db, p.all, demo.Options{Now: at, Projects: 40, KeysDir: p.keysDir})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkTrading(t, p, res, 40)
+			checkOnline(t, p, res, 40)
 		})
 	}
 }

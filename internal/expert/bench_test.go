@@ -190,7 +190,7 @@ func buildLibrary(b testing.TB, e *testenv.Env, n int) library {
 			sp := benchSpecialties[r.IntN(len(benchSpecialties))]
 			if !seen[sp] {
 				seen[sp] = true
-				add("expert_specialties", id, sp, centre, works, status, dishonest, db.Micros(birth))
+				add("expert_specialties", id, sp, centre, works, status, dishonest, db.Micros(birth), susFrom, susUntil)
 			}
 		}
 		if r.IntN(5) == 0 {
@@ -222,7 +222,7 @@ func buildLibrary(b testing.TB, e *testenv.Env, n int) library {
 	cols := map[string]string{
 		"experts": "id, name, id_number, id_index, phone, employer_code, employer_name, email, centre_id, centre_code, title, years, " +
 			"birth_date, status, suspended_from, suspended_until, dishonest, created_at, updated_at",
-		"expert_specialties": "expert_id, code, centre_code, employer_code, status, dishonest, birth_date",
+		"expert_specialties": "expert_id, code, centre_code, employer_code, status, dishonest, birth_date, suspended_from, suspended_until",
 		"expert_employments": "expert_id, org_name, credit_code, from_date, to_date",
 		"expert_relations":   "expert_id, credit_code, org_name, kind, note",
 		"expert_leaves":      "expert_id, starts_at, ends_at, reason, created_by, created_at",
@@ -266,4 +266,3 @@ func buildLibrary(b testing.TB, e *testenv.Env, n int) library {
 		len(rows["expert_engagements"]), time.Since(start).Round(time.Millisecond))
 	return lib
 }
-

@@ -164,7 +164,8 @@ func (f *fixture) poolInStep(t *testing.T) {
 	var n, total int
 	f.Must(f.DB.QueryRow(f.Ctx, `SELECT count(*) FROM expert_specialties s JOIN experts e ON e.id = s.expert_id
 		WHERE s.centre_code <> e.centre_code OR s.employer_code <> e.employer_code OR s.status <> e.status
-		OR s.dishonest <> e.dishonest OR s.birth_date <> e.birth_date`).Scan(&n))
+		OR s.dishonest <> e.dishonest OR s.birth_date <> e.birth_date OR s.suspended_from <> e.suspended_from
+		OR s.suspended_until <> e.suspended_until`).Scan(&n))
 	f.Must(f.DB.QueryRow(f.Ctx, "SELECT count(*) FROM expert_specialties").Scan(&total))
 	if n != 0 || total == 0 {
 		t.Fatalf("%d of %d pool rows out of step with their experts", n, total)

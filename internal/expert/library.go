@@ -192,6 +192,9 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id int64, in Input) 
 		if err := replaceLists(ctx, tx, id, r.pool(old.Status), p); err != nil {
 			return err
 		}
+		if err := syncStanding(ctx, tx, id); err != nil {
+			return err
+		}
 		d := summary(r, p, "")
 		d["id_number_changed"] = r.IDNumber != "" && r.IDNumber != old.IDNumber
 		d["phone_changed"] = r.Phone != "" && r.Phone != old.Phone
@@ -383,7 +386,7 @@ func (s *Service) Suspend(ctx context.Context, a auth.Actor, id int64, in Suspen
 			updated_at = ? WHERE id = ?`, string(Suspended), in.Reason, db.Micros(from), micros(until), db.Micros(now), id); err != nil {
 			return err
 		}
-		if err := setPoolStatus(ctx, tx, id, Suspended); err != nil {
+		if err := syncStanding(ctx, tx, id); err != nil {
 			return err
 		}
 		d := map[string]any{"reason": in.Reason, "from": dateText(from), "previous": string(e.Status)}
@@ -422,7 +425,7 @@ func (s *Service) Reinstate(ctx context.Context, a auth.Actor, id int64) (Expert
 			updated_at = ? WHERE id = ?`, string(Active), db.Micros(s.Clock.Now()), id); err != nil {
 			return err
 		}
-		if err := setPoolStatus(ctx, tx, id, Active); err != nil {
+		if err := syncStanding(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.reinstate", "expert", itoa(id), e.CentreCode, "",
@@ -474,7 +477,7 @@ func (s *Service) Retire(ctx context.Context, a auth.Actor, id int64, in Retirem
 			updated_at = ? WHERE id = ?`, string(Retired), in.Reason, db.Micros(now), id); err != nil {
 			return err
 		}
-		if err := setPoolStatus(ctx, tx, id, Retired); err != nil {
+		if err := syncStanding(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.retire", "expert", itoa(id), e.CentreCode, "",

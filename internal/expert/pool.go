@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func CheckPoolQuery(q PoolQuery) error {
 		f.Add("at", "缺少当前时间")
 	}
 	if q.MaxServes < 0 || q.ServesMonths < 0 || q.MaxAge < 0 || q.MaxAge > 120 {
-		f.Add("limits", "回避参数不能为负数")
+		f.Add("limits", "回避参数无效：次数、月数和年龄上限不能为负数，年龄上限不超过120")
 	}
 	return f.Err()
 }
@@ -73,17 +74,19 @@ func (s *Service) Pool(ctx context.Context, q db.Querier, pq PoolQuery) (eligibl
 	return orEmpty(eligible), orEmpty(excluded), nil
 }
 
-// candidates reads the experts of the specialty and centres in one range
-// scan of the covering index expert_specialties_pool, which also marks the
-// few that are not plainly eligible — not active, 失信, too old, or working
-// for one of the parties. The plain ones come as bare ids and get the
-// neutral standing (active, no employer among the parties, no birth date
-// to check), which is exactly what the mark established; the marked ones
-// are read in full from experts by primary key. The rules then look at
-// everyone's ties and bookings.
+// candidates reads the experts of the specialty and centres from the
+// covering index expert_specialties_pool (one seek per centre, a short
+// range of codes each). The plainly eligible — active, not 失信, young
+// enough, working for none of the parties — come back as one aggregated
+// list of ids (no round trip per row, the common case), and get the neutral
+// standing (active, no employer among the parties, no birth date to
+// check), which is exactly what the query established; the few others
+// come in a second list of the same scan with their standing. The rules
+// then look at everyone's ties and bookings.
 func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party) ([]Candidate, error) {
 	lo, hi := prefixRange(pq.Specialty)
 	ph, cargs := inList(uniqueStrings(pq.Centres))
+	where := "s.centre_code IN (" + ph + ") AND s.code >= ? AND s.code < ?"
 	// Age: at least MaxAge on the evaluation day means born on or before
 	// that day MaxAge years earlier.
 	oldest := int64(-1 << 62)
@@ -96,67 +99,39 @@ func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party
 	}
 	codes = uniqueStrings(codes)
 	odd := "s.status <> 'active' OR s.dishonest = ? OR s.birth_date <= ?"
-	args := []any{true, oldest}
+	oddArgs := []any{true, oldest}
 	if len(codes) > 0 {
 		eph, eargs := inList(codes)
 		odd += " OR s.employer_code IN (" + eph + ")"
-		args = append(args, eargs...)
+		oddArgs = append(oddArgs, eargs...)
 	}
-	args = append(append(args, lo, hi), cargs...)
-	rows, err := q.Query(ctx, "SELECT s.expert_id, CASE WHEN "+odd+" THEN 1 ELSE 0 END FROM expert_specialties s "+
-		"WHERE s.code >= ? AND s.code < ? AND s.centre_code IN ("+ph+")", args...)
+
+	// One scan, two lists: the plain ids, and the others with their
+	// standing ("id:status:dishonest:birth:from:until:employer").
+	plainAgg, otherAgg := "group_concat(CASE WHEN "+odd+" THEN NULL ELSE s.expert_id END)",
+		"group_concat(CASE WHEN "+odd+" THEN s.expert_id || ':' || s.status || ':' || s.dishonest || ':' || s.birth_date || ':' || "+
+			"s.suspended_from || ':' || s.suspended_until || ':' || s.employer_code END, ';')"
+	if q.Dialect() == db.Postgres {
+		plainAgg, otherAgg = "string_agg(CASE WHEN "+odd+" THEN NULL ELSE s.expert_id::text END, ',')",
+			"string_agg(CASE WHEN "+odd+" THEN s.expert_id || ':' || s.status || ':' || s.dishonest::int || ':' || s.birth_date || ':' || "+
+				"s.suspended_from || ':' || s.suspended_until || ':' || s.employer_code END, ';')"
+	}
+	var plainList, otherList []byte
+	qargs := append(append(append([]any(nil), oddArgs...), oddArgs...), append(cargs, lo, hi)...)
+	if err := q.QueryRow(ctx, "SELECT "+plainAgg+", "+otherAgg+" FROM expert_specialties s WHERE "+where, qargs...).Scan(&plainList,
+		&otherList); err != nil {
+		return nil, err
+	}
+	plain, err := parseIDs(plainList)
 	if err != nil {
 		return nil, err
 	}
-	var plain, marked []int64
-	for rows.Next() {
-		var id int64
-		var m int
-		if err := rows.Scan(&id, &m); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if m == 0 {
-			plain = append(plain, id)
-		} else {
-			marked = append(marked, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	others, err := parseOthers(otherList)
+	if err != nil {
 		return nil, err
 	}
-	slices.Sort(marked)
-	marked = slices.Compact(marked)
-	others := make([]Candidate, 0, len(marked))
-	for start := 0; start < len(marked); start += 500 {
-		ph, iargs := inList(marked[start:min(start+500, len(marked))])
-		rows, err := q.Query(ctx, `SELECT id, employer_code, status, dishonest, birth_date, suspended_from, suspended_until
-			FROM experts WHERE id IN (`+ph+") ORDER BY id", iargs...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var c Candidate
-			var birth, from, until int64
-			if err := rows.Scan(&c.ID, &c.EmployerCode, &c.Status, &c.Dishonest, &birth, &from, &until); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			c.Birth = db.Time(birth)
-			if from != 0 {
-				c.SuspendedFrom = db.Time(from)
-			}
-			if until != 0 {
-				c.SuspendedUntil = db.Time(until)
-			}
-			others = append(others, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
+	slices.SortFunc(others, byID)
+
 	// Merge the two by id (sorting bare ids is cheap); an expert matched
 	// through two specialties comes twice and Avoid keeps one.
 	slices.Sort(plain)
@@ -170,6 +145,61 @@ func candidates(ctx context.Context, q db.Querier, pq PoolQuery, parties []Party
 			out = append(out, others[j])
 			j++
 		}
+	}
+	return out, nil
+}
+
+// parseIDs reads a comma-separated list of ids; nil is none.
+func parseIDs(b []byte) ([]int64, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	out := make([]int64, 0, len(b)/6+1)
+	var n int64
+	digits := 0
+	for _, c := range append(b, ',') {
+		switch {
+		case c >= '0' && c <= '9':
+			n, digits = n*10+int64(c-'0'), digits+1
+		case c == ',' && digits > 0 && digits < 19:
+			out = append(out, n)
+			n, digits = 0, 0
+		default:
+			return nil, errs.E(errs.Internal, "专家池读取失败")
+		}
+	}
+	return out, nil
+}
+
+// parseOthers reads the standing of the experts who are not plainly
+// eligible: "id:status:dishonest:birth:from:until:employer" joined by ";".
+func parseOthers(b []byte) ([]Candidate, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	var out []Candidate
+	bad := errs.E(errs.Internal, "专家池读取失败")
+	for _, item := range strings.Split(string(b), ";") {
+		f := strings.SplitN(item, ":", 7)
+		if len(f) != 7 {
+			return nil, bad
+		}
+		var n [5]int64
+		for k, v := range []string{f[0], f[3], f[4], f[5]} {
+			x, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, bad
+			}
+			n[k] = x
+		}
+		c := Candidate{ID: n[0], Status: Status(f[1]), Dishonest: f[2] == "1", Birth: db.Time(n[1]), EmployerCode: f[6]}
+		if n[2] != 0 {
+			c.SuspendedFrom = db.Time(n[2])
+		}
+		if n[3] != 0 {
+			c.SuspendedUntil = db.Time(n[3])
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -188,11 +218,12 @@ func uniqueStrings(in []string) []string {
 	return out
 }
 
-// loadFacts reads what the rules need about the candidates: the parties'
-// credit codes, past employments at and relations to them, leave,
-// penalties and engagements in or around the period. Each query is
-// narrowed by an index; rows of experts who are not candidates are
-// dropped here.
+// loadFacts reads what the rules need about the candidates in one
+// statement (each statement costs a parse and a plan on every call): past
+// employments at and relations to the parties, leave and bookings around
+// the period, penalties, and services to the tenderer. Each part is
+// narrowed by a covering index; rows of experts who are not candidates
+// are dropped here.
 func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cands []Candidate) (Facts, error) {
 	f := Facts{Parties: ps, PastJobs: map[int64][]PastJob{}, Relations: map[int64][]Relation{}, Leaves: map[int64][]Period{},
 		Barred: map[int64][]time.Time{}, Booked: map[int64][]Period{}, Engaged: map[int64][]Engaged{}}
@@ -200,103 +231,61 @@ func loadFacts(ctx context.Context, q db.Querier, pq PoolQuery, ps []Party, cand
 		return f, nil
 	}
 	in := candidateSet(cands)
+	from, to := db.Micros(pq.From), db.Micros(pq.To)
+	// Every part gives (kind, expert, code, a, b, text).
+	parts := []string{
+		"SELECT 'leave', expert_id, '', starts_at, ends_at, '' FROM expert_leaves WHERE ends_at > ? AND starts_at < ?",
+		`SELECT 'booked', expert_id, '', from_at, to_at, outcome FROM expert_engagements WHERE to_at > ? AND from_at < ?
+			AND outcome IN ('invited', 'accepted', 'served')`,
+		"SELECT 'barred', expert_id, '', barred_until, 0, '' FROM expert_penalties WHERE barred_until >= ?",
+	}
+	args := []any{from, to, from, to, db.Micros(day(pq.From))}
 	var codes []string
 	for _, p := range f.Parties {
 		codes = append(codes, p.CreditCode)
 	}
-	codes = uniqueStrings(codes)
-	if len(codes) > 0 {
-		ph, args := inList(codes)
-		cutoff := day(pq.At).AddDate(-PastYears, 0, 0)
-		rows, err := q.Query(ctx, "SELECT expert_id, credit_code, to_date FROM expert_employments WHERE credit_code IN ("+ph+") AND to_date >= ?",
-			append(args, db.Micros(cutoff))...)
-		if err != nil {
-			return f, err
-		}
-		for rows.Next() {
-			var id, to int64
-			var code string
-			if err := rows.Scan(&id, &code, &to); err != nil {
-				rows.Close()
-				return f, err
-			}
-			if in.has(id) {
-				f.PastJobs[id] = append(f.PastJobs[id], PastJob{CreditCode: code, To: db.Time(to)})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return f, err
-		}
-		rows, err = q.Query(ctx, "SELECT expert_id, credit_code, kind FROM expert_relations WHERE credit_code IN ("+ph+")", args...)
-		if err != nil {
-			return f, err
-		}
-		for rows.Next() {
-			var id int64
-			var r Relation
-			if err := rows.Scan(&id, &r.CreditCode, &r.Kind); err != nil {
-				rows.Close()
-				return f, err
-			}
-			if in.has(id) {
-				f.Relations[id] = append(f.Relations[id], r)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return f, err
-		}
+	if codes = uniqueStrings(codes); len(codes) > 0 {
+		ph, cargs := inList(codes)
+		parts = append(parts,
+			"SELECT 'job', expert_id, credit_code, to_date, 0, '' FROM expert_employments WHERE credit_code IN ("+ph+") AND to_date >= ?",
+			"SELECT 'relation', expert_id, credit_code, 0, 0, kind FROM expert_relations WHERE credit_code IN ("+ph+")")
+		args = append(append(append(args, cargs...), db.Micros(day(pq.At).AddDate(-PastYears, 0, 0))), cargs...)
 	}
-	from, to := db.Micros(pq.From), db.Micros(pq.To)
-	if err := periods(ctx, q, "SELECT expert_id, starts_at, ends_at, '' FROM expert_leaves WHERE ends_at > ? AND starts_at < ?",
-		[]any{from, to}, in, f.Leaves); err != nil {
-		return f, err
+	if pq.ServesMonths > 0 && pq.TendererOrgID != 0 {
+		parts = append(parts, `SELECT 'served', expert_id, '', from_at, 0, outcome FROM expert_engagements WHERE tenderer_org_id = ?
+			AND from_at >= ? AND outcome IN ('accepted', 'served')`)
+		args = append(args, pq.TendererOrgID, db.Micros(pq.At.AddDate(0, -pq.ServesMonths, 0)))
 	}
-	if err := periods(ctx, q, `SELECT expert_id, from_at, to_at, outcome FROM expert_engagements WHERE to_at > ? AND from_at < ?
-		AND outcome IN ('invited', 'accepted', 'served')`, []any{from, to}, in, f.Booked); err != nil {
-		return f, err
-	}
-	rows, err := q.Query(ctx, "SELECT expert_id, barred_until FROM expert_penalties WHERE barred_until >= ?", db.Micros(day(pq.From)))
+	rows, err := q.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return f, err
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var id, until int64
-		if err := rows.Scan(&id, &until); err != nil {
-			rows.Close()
+		var kind, code, text string
+		var id, a, b int64
+		if err := rows.Scan(&kind, &id, &code, &a, &b, &text); err != nil {
 			return f, err
 		}
-		if in.has(id) {
-			f.Barred[id] = append(f.Barred[id], db.Time(until))
+		if !in.has(id) {
+			continue
+		}
+		switch kind {
+		case "leave":
+			f.Leaves[id] = append(f.Leaves[id], Period{From: db.Time(a), To: db.Time(b)})
+		case "booked":
+			f.Booked[id] = append(f.Booked[id], Period{From: db.Time(a), To: db.Time(b), Outcome: text})
+		case "barred":
+			f.Barred[id] = append(f.Barred[id], db.Time(a))
+		case "job":
+			f.PastJobs[id] = append(f.PastJobs[id], PastJob{CreditCode: code, To: db.Time(a)})
+		case "relation":
+			f.Relations[id] = append(f.Relations[id], Relation{CreditCode: code, Kind: RelationKind(text)})
+		case "served":
+			f.Engaged[id] = append(f.Engaged[id], Engaged{TendererOrgID: pq.TendererOrgID, From: db.Time(a), Outcome: text})
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return f, err
-	}
-	if pq.ServesMonths > 0 && pq.TendererOrgID != 0 {
-		rows, err := q.Query(ctx, `SELECT expert_id, from_at, outcome FROM expert_engagements WHERE tenderer_org_id = ? AND from_at >= ?
-			AND outcome IN ('accepted', 'served')`, pq.TendererOrgID, db.Micros(pq.At.AddDate(0, -pq.ServesMonths, 0)))
-		if err != nil {
-			return f, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, at int64
-			var outcome string
-			if err := rows.Scan(&id, &at, &outcome); err != nil {
-				return f, err
-			}
-			if in.has(id) {
-				f.Engaged[id] = append(f.Engaged[id], Engaged{TendererOrgID: pq.TendererOrgID, From: db.Time(at), Outcome: outcome})
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	return f, rows.Err()
 }
 
 // candidateSet answers "is this expert a candidate?" by binary search over
@@ -307,26 +296,6 @@ type candidateSet []Candidate
 func (s candidateSet) has(id int64) bool {
 	_, ok := slices.BinarySearchFunc(s, id, func(c Candidate, id int64) int { return cmp.Compare(c.ID, id) })
 	return ok
-}
-
-// periods reads (expert, from, to, outcome) rows into m for candidates.
-func periods(ctx context.Context, q db.Querier, query string, args []any, in candidateSet, m map[int64][]Period) error {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, from, to int64
-		var outcome string
-		if err := rows.Scan(&id, &from, &to, &outcome); err != nil {
-			return err
-		}
-		if in.has(id) {
-			m[id] = append(m[id], Period{From: db.Time(from), To: db.Time(to), Outcome: outcome})
-		}
-	}
-	return rows.Err()
 }
 
 // parties looks up the credit codes of the lot's organisations. An id that

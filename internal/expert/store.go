@@ -356,9 +356,12 @@ func replaceLists(ctx context.Context, tx *db.Tx, id int64, pr poolRow, p prepar
 	return nil
 }
 
-// setPoolStatus keeps the pool's copy of an expert's status in step.
-func setPoolStatus(ctx context.Context, tx *db.Tx, id int64, s Status) error {
-	_, err := tx.Exec(ctx, "UPDATE expert_specialties SET status = ? WHERE expert_id = ?", string(s), id)
+// syncStanding keeps the pool's copy of an expert's status and suspension
+// in step with experts; every change of either calls it.
+func syncStanding(ctx context.Context, tx *db.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `UPDATE expert_specialties SET status = (SELECT status FROM experts WHERE id = ?),
+		suspended_from = (SELECT suspended_from FROM experts WHERE id = ?),
+		suspended_until = (SELECT suspended_until FROM experts WHERE id = ?) WHERE expert_id = ?`, id, id, id, id)
 	return err
 }
 

@@ -36,7 +36,7 @@ CREATE INDEX experts_name ON experts(name);
 
 -- One row per specialty code of an expert: the draw pool's table. It
 -- repeats what the pool decides on without a join — the home centre, the
--- employer, the status, 失信 and the birth date — kept in step by every
+-- employer, the status and suspension, 失信 and the birth date — kept in step by every
 -- write of the expert (internal/expert/store.go), so a pool is read from one
 -- covering index: centre_code IN (...) AND code >= 'A08' AND code < 'A09',
 -- marking the plainly eligible (ids only) apart from the
@@ -50,9 +50,12 @@ CREATE TABLE expert_specialties (
     status        TEXT NOT NULL,
     dishonest     BOOLEAN NOT NULL DEFAULT FALSE,
     birth_date    BIGINT NOT NULL,
+    suspended_from  BIGINT NOT NULL DEFAULT 0,
+    suspended_until BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (expert_id, code)
 );
-CREATE INDEX expert_specialties_pool ON expert_specialties(centre_code, code, status, dishonest, birth_date, employer_code, expert_id);
+CREATE INDEX expert_specialties_pool ON expert_specialties(centre_code, code, status, dishonest, birth_date, employer_code,
+    suspended_from, suspended_until, expert_id);
 CREATE INDEX expert_specialties_code ON expert_specialties(code, expert_id);
 
 CREATE TABLE expert_employments (
