@@ -2,11 +2,16 @@ package bidding
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
+	"ggzy/internal/auth"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
+	"ggzy/internal/gm"
 	"ggzy/internal/tender"
 )
 
@@ -35,17 +40,20 @@ func (s *Service) StartDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One lot that cannot be started does not hold up the others.
 	n := 0
+	var failed []error
 	for _, id := range ids {
 		started, err := s.start(ctx, id)
 		if err != nil {
-			return n, fmt.Errorf("开标（标段 %d）: %w", id, err)
+			failed = append(failed, fmt.Errorf("开标（标段 %d）: %w", id, err))
+			continue
 		}
 		if started {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(failed...)
 }
 
 // start opens one lot: its sealed rows are unsealed into opened_bids, the
@@ -110,7 +118,18 @@ func (s *Service) start(ctx context.Context, lotID int64) (bool, error) {
 		if _, err := tx.Exec(ctx, "DELETE FROM bids WHERE lot_id = ? AND state = 'active' AND id NOT IN (SELECT id FROM opened_bids WHERE lot_id = ?)", lotID, lotID); err != nil {
 			return err
 		}
-		details := map[string]any{"lot": l.Name, "received": len(active), "commitments": commitments}
+		// The list can be long (one per submission and withdrawal): it is
+		// kept with the opening, and the event carries its SM3.
+		list, err := json.Marshal(nonNilStrings(commitments))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE openings SET commitments = ? WHERE lot_id = ?", string(list), lotID); err != nil {
+			return err
+		}
+		sum := gm.SM3(list)
+		details := map[string]any{"lot": l.Name, "received": len(active), "commitments": len(commitments),
+			"commitments_sm3": hex.EncodeToString(sum[:])}
 		started = true
 		if !Enough(len(active)) {
 			reason := fmt.Sprintf("投标截止时共收到 %d 份投标文件，不足 3 家，不予开标（%s，规则 A12）", len(active), srcA12)
@@ -285,3 +304,36 @@ func (s *Service) finish(ctx context.Context, tx *db.Tx, lotID int64) error {
 func lockKey(lotID int64) int64 { return 0x6f70656e<<32 | lotID }
 
 var errNoOpening = errs.E(errs.Conflict, "该标段尚未开标")
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Commitments returns the commitments the opening of a lot revealed and
+// their SM3 (as in the opening.start audit event): each secret bid.submit
+// and bid.withdraw event names one of them.
+func (s *Service) Commitments(ctx context.Context, a auth.Actor, lotID int64) ([]string, string, error) {
+	if err := a.Authorize(auth.ViewOpening); err != nil {
+		return nil, "", err
+	}
+	if _, _, err := s.lotFor(ctx, s.DB, a, lotID); err != nil {
+		return nil, "", err
+	}
+	var list string
+	err := s.DB.QueryRow(ctx, "SELECT commitments FROM openings WHERE lot_id = ?", lotID).Scan(&list)
+	if errs.Is(err, errs.NotFound) {
+		return nil, "", errNoOpening
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(list), &out); err != nil {
+		return nil, "", err
+	}
+	sum := gm.SM3([]byte(list))
+	return out, hex.EncodeToString(sum[:]), nil
+}

@@ -58,9 +58,9 @@ func TestReceiveStream(t *testing.T) {
 	}
 	f.Bidding.MaxBidBytes = bidding.DefaultMaxBidBytes
 
-	// (The parser reports the reader's failure as an internal error.)
+	// A dropped connection is an unfinished upload, told as such.
 	_, err = f.Bidding.Submit(f.Ctx, b.actor, f.lot.ID, &brokenReader{bytes.NewReader(container), len(container) / 2}, bidding.Upload{})
-	if err == nil || !strings.Contains(err.Error(), "connection reset") {
+	if e := wantCode(t, err, errs.Invalid); !strings.Contains(e.Message, "上传未完成") || !strings.Contains(err.Error(), "connection reset") {
 		t.Fatalf("dropped connection: %v", err)
 	}
 	if m, err := f.Bidding.Mine(f.Ctx, b.actor, f.lot.ID); err != nil || m.Active {

@@ -104,12 +104,15 @@ func TestSecrecyBeforeDeadline(t *testing.T) {
 	// withdrawal, so each secret event can now be matched with its bid.
 	evs, err = audit.List(f.Ctx, f.DB, audit.Filter{Limit: 1000})
 	f.Must(err)
+	list, sum, err := f.Bidding.Commitments(f.Ctx, f.supervisor, f.lot.ID)
+	f.Must(err)
 	revealed := map[string]bool{}
+	for _, c := range list {
+		revealed[c] = true
+	}
 	for _, e := range evs {
-		if e.Action == "opening.start" {
-			for _, c := range e.Details["commitments"].([]any) {
-				revealed[c.(string)] = true
-			}
+		if e.Action == "opening.start" && e.Details["commitments_sm3"] != sum {
+			t.Errorf("opening.start carries %v, the revealed list has SM3 %s", e.Details["commitments_sm3"], sum)
 		}
 	}
 	for _, e := range evs {

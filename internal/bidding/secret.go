@@ -46,21 +46,21 @@ const (
 
 // sealedBid is the plaintext of bids.sealed.
 type sealedBid struct {
-	V        int    `json:"v"`
-	Salt     []byte `json:"salt"` // makes the commitment hiding
-	Decoy    bool   `json:"decoy,omitempty"`
+	V     int    `json:"v"`
+	Salt  []byte `json:"salt"` // makes the commitment hiding
+	Decoy bool   `json:"decoy,omitempty"`
 	// Withdrawal marks the row recording a withdrawal (its receipt).
-	Withdrawal bool `json:"withdrawal,omitempty"`
-	Org      int64  `json:"org,omitempty"`
-	User     int64  `json:"user,omitempty"`
-	At       int64  `json:"at,omitempty"` // received, microseconds
-	Blob     string `json:"blob,omitempty"`
-	Size     int64  `json:"size,omitempty"`
-	CertFP   string `json:"cert,omitempty"`
-	Wrapped  []byte `json:"wrapped,omitempty"`
-	SealedAt int64  `json:"sealed_at,omitempty"`
-	IP       string `json:"ip,omitempty"`
-	Tool     string `json:"tool,omitempty"`
+	Withdrawal bool   `json:"withdrawal,omitempty"`
+	Org        int64  `json:"org,omitempty"`
+	User       int64  `json:"user,omitempty"`
+	At         int64  `json:"at,omitempty"` // received, microseconds
+	Blob       string `json:"blob,omitempty"`
+	Size       int64  `json:"size,omitempty"`
+	CertFP     string `json:"cert,omitempty"`
+	Wrapped    []byte `json:"wrapped,omitempty"`
+	SealedAt   int64  `json:"sealed_at,omitempty"`
+	IP         string `json:"ip,omitempty"`
+	Tool       string `json:"tool,omitempty"`
 	// The receipt as issued, so the bidder can fetch it again.
 	Receipt *SignedReceipt `json:"receipt,omitempty"`
 }
@@ -111,6 +111,11 @@ func (s *Service) unseal(lotID int64, b []byte) (sealedBid, string, error) {
 // ensureDecoys gives a lot its decoy rows once, before its first bid is
 // stored (or when the housekeeping prepares lots whose deadline is set).
 func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, now time.Time) error {
+	// Concurrent first uploads must not each add decoys (PostgreSQL;
+	// SQLite's write transactions are serial already).
+	if err := tx.Lock(ctx, decoyLockKey(lotID)); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ?", lotID).Scan(&n); err != nil {
 		return err
@@ -182,3 +187,6 @@ func scanIDs(rows interface {
 	}
 	return ids, rows.Err()
 }
+
+// decoyLockKey serialises the decoys of one lot.
+func decoyLockKey(lotID int64) int64 { return 0x6465636f<<32 | lotID }

@@ -249,7 +249,7 @@ func (s *Service) receive(ctx context.Context, r io.Reader) (sealed.Envelope, bl
 // failure (a broken connection) a plain one.
 func invalidBid(err error) error {
 	var e *errs.Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e.Code != errs.Internal {
 		return err
 	}
 	return errs.Wrap(errs.Invalid, err, "投标文件上传未完成，请重新上传")

@@ -206,3 +206,21 @@ func (s *Server) apiReceiptKey(w http.ResponseWriter, r *http.Request) error {
 	w.Write(pem)
 	return nil
 }
+
+type commitmentsOut struct {
+	Commitments []string `json:"commitments"`
+	SM3         string   `json:"sm3"` // as in the opening.start audit event
+}
+
+func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	list, sum, err := s.Bidding.Commitments(r.Context(), actorOf(r), lot)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, commitmentsOut{Commitments: list, SM3: sum})
+	return nil
+}

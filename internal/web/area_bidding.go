@@ -22,6 +22,7 @@ func (s *Server) biddingRoutes() []route {
 		{"GET", "/api/v1/lots/{lot}/opening/record.pdf", auth.ViewOpening, "开标记录表 PDF", s.apiRecordPDF},
 		{"POST", "/api/v1/lots/{lot}/opening/responses", auth.RespondOpening, "投标人确认开标记录或提出异议", s.apiRespond},
 		{"POST", "/api/v1/lots/{lot}/opening/responses/{response}/answer", auth.AnswerOpening, "招标人答复开标异议", s.apiAnswer},
+		{"GET", "/api/v1/lots/{lot}/opening/commitments", auth.ViewOpening, "开标揭示的投标承诺值（与审计日志中保密的递交事件逐一对应）", s.apiCommitments},
 		{"GET", "/api/v1/lots/{lot}/opening/signals", auth.ReadSignals, "投标文件上传信息（IP、制作机器、摘要；开标后供监督）", s.apiSignals},
 		{"PUT", "/api/v1/lots/{lot}/opening/settings", auth.ManageOpening, "设置标段的解密时限（投标截止前）", s.apiOpeningSettings},
 		{"GET", "/api/v1/receipt-key", auth.ReadReceiptKey, "平台公钥（PEM），用于离线验证回执和开标记录", s.apiReceiptKey},

@@ -34,6 +34,7 @@ CREATE TABLE openings (
     closed_at       BIGINT NOT NULL DEFAULT 0,
     bids_received   INTEGER NOT NULL DEFAULT 0,
     failure_reason  TEXT NOT NULL DEFAULT '',
+    commitments     TEXT NOT NULL DEFAULT '[]', -- JSON: the commitments of every submission and withdrawal
     failure_notice  INTEGER REFERENCES notices(id),
     record_blob     TEXT NOT NULL DEFAULT '', -- the signed PDF of the opening record
     record_digest   BLOB,                     -- SM3 of the PDF
