@@ -291,12 +291,13 @@ func (p *project) planOnline(ctx context.Context) error {
 		case r.failing && n == 3:
 			ol.bids[2].withdraw = true
 		case !r.failing && n >= 4 && pl.stop != stopDecrypting && (on.withdrawals < 2 || g.chance(8)):
-			k := n - 1
-			if ol.bids[k].winner {
-				k--
+			for k := n - 1; k > 0; k-- {
+				if bp := ol.bids[k]; !bp.winner && bp.way == decryptOnTime {
+					bp.withdraw = true
+					on.withdrawals++
+					break
+				}
 			}
-			ol.bids[k].withdraw, ol.bids[k].way = true, decryptOnTime
-			on.withdrawals++
 		}
 		for k, bp := range ol.bids {
 			t := p.bidTime(first, last)
@@ -423,11 +424,9 @@ func (p *project) priceBids(ol *onlineLot) {
 	}
 	by := float64(base / money.OneYuan)
 	win := yuan(by*pl.ratios[ol.i], 1)
-	w := 0
-	if len(ol.bids) > 1 && pl.stop != stopDecrypting {
-		w = g.r.IntN(len(ol.bids)) // the listed bidder of the lot in its window waits to decrypt
-	} else if pl.stop == stopDecrypting {
-		w = len(ol.bids) / 2
+	w := g.r.IntN(len(ol.bids)) // the winner
+	if pl.stop == stopDecrypting {
+		w = len(ol.bids) / 2 // neither end: those are left to decrypt by hand
 	}
 	for k, bp := range ol.bids {
 		if k == w {
