@@ -182,7 +182,7 @@ func (s *Service) fail(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Pr
 	now := s.now()
 	var noticeID any
 	if s.Notices != nil {
-		id, err := s.Notices.DraftFailureTx(ctx, tx, p, l.ID, reason)
+		id, err := s.Notices.DraftFailureTx(ctx, tx, system, p, l.ID, reason)
 		if err != nil {
 			return err
 		}
@@ -286,12 +286,15 @@ func (s *Service) finish(ctx context.Context, tx *db.Tx, lotID int64) error {
 	if _, err := tx.Exec(ctx, "UPDATE openings SET state = ?, closed_at = ? WHERE lot_id = ?", Recorded, db.Micros(now), lotID); err != nil {
 		return err
 	}
-	digest, err := s.makeRecord(ctx, tx, l, p, now)
+	digest, renderErr, err := s.makeRecord(ctx, tx, l, p)
 	if err != nil {
 		return err
 	}
-	if err := s.Record(ctx, tx, system, "opening.record", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
-		map[string]any{"lot": l.Name, "record_sm3": digest}); err != nil {
+	details := map[string]any{"lot": l.Name, "record_sm3": digest}
+	if renderErr != nil {
+		details["pdf_error"] = "开标记录 PDF 未能生成，将在首次下载时生成"
+	}
+	if err := s.Record(ctx, tx, system, "opening.record", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry, details); err != nil {
 		return err
 	}
 	if p.State == tender.Tendering {

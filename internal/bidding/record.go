@@ -74,37 +74,38 @@ func (s *Service) recordDoc(ctx context.Context, q db.Querier, l tender.Lot, p t
 }
 
 // makeRecord renders and signs the record's PDF when a renderer is
-// configured. It returns the SM3 of the PDF ("" without one). A renderer
-// failure (no Chinese font installed) does not stop the opening: the PDF
-// is made again when first asked for.
-func (s *Service) makeRecord(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Project, now time.Time) (string, error) {
+// configured. It returns the SM3 of the PDF ("" without one) and, apart
+// from err, the renderer's failure: a missing Chinese font must not stop
+// the opening, so the caller decides (the PDF is made again when first
+// asked for).
+func (s *Service) makeRecord(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Project) (digest string, renderErr, err error) {
 	if s.RecordPDF == nil {
-		return "", nil
+		return "", nil, nil
 	}
 	o, _, err := getOpening(ctx, tx, l.ID)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	doc, err := s.recordDoc(ctx, tx, l, p, o)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	pdf, err := s.RecordPDF(doc)
-	if err != nil {
-		return "", nil
+	pdf, renderErr := s.RecordPDF(doc)
+	if renderErr != nil {
+		return "", renderErr, nil
 	}
 	ref, err := s.Blobs.Put(ctx, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	sum := gm.SM3(pdf)
 	sig, err := gm.Sign(s.Keys.Platform, recordMessage(sum[:]))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	_, err = tx.Exec(ctx, "UPDATE openings SET record_blob = ?, record_digest = ?, record_signature = ? WHERE lot_id = ?",
 		ref.Key, sum[:], sig, l.ID)
-	return hex.EncodeToString(sum[:]), err
+	return hex.EncodeToString(sum[:]), nil, err
 }
 
 const recordDomain = "ggzy/opening-record/v1\n"
@@ -235,8 +236,15 @@ func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([
 		if s.RecordPDF == nil {
 			return nil, nil, errs.E(errs.Conflict, "本平台未配置开标记录 PDF")
 		}
+		var renderErr error
 		err := s.DB.Transact(ctx, func(tx *db.Tx) error {
-			if _, err := s.makeRecord(ctx, tx, l, p, s.now()); err != nil {
+			var err error
+			var digest string
+			if digest, renderErr, err = s.makeRecord(ctx, tx, l, p); err != nil || renderErr != nil {
+				return err
+			}
+			if err := s.Record(ctx, tx, a, "opening.record_pdf", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
+				map[string]any{"lot": l.Name, "record_sm3": digest}); err != nil {
 				return err
 			}
 			o, _, err = getOpening(ctx, tx, lotID)
@@ -245,13 +253,8 @@ func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([
 		if err != nil {
 			return nil, nil, err
 		}
-		if o.recordBlob == "" {
-			doc, err := s.recordDoc(ctx, s.DB, l, p, o)
-			if err != nil {
-				return nil, nil, err
-			}
-			_, err = s.RecordPDF(doc)
-			return nil, nil, errs.Wrap(errs.Internal, err, "开标记录 PDF 生成失败，请联系平台管理员（可能未安装中文字体）")
+		if renderErr != nil {
+			return nil, nil, errs.Wrap(errs.Internal, renderErr, "开标记录 PDF 生成失败，请联系平台管理员（可能未安装中文字体）")
 		}
 	}
 	rc, err := s.Blobs.Open(ctx, o.recordBlob)

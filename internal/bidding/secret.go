@@ -72,11 +72,8 @@ func commitment(plain []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// coarseDay is 00:00 Beijing of t's day: the only time kept in clear.
-func coarseDay(t time.Time) int64 {
-	b := t.In(clock.Shanghai)
-	return db.Micros(time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, clock.Shanghai))
-}
+// coarseDay is the only time kept in clear: the day (clock.DayStart).
+func coarseDay(t time.Time) int64 { return db.Micros(clock.DayStart(t)) }
 
 // slotOf is the keyed index of (lot, bidder).
 func (s *Service) slotOf(lotID, orgID int64) string {

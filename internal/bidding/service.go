@@ -22,7 +22,7 @@ type CertChecker interface {
 // opening did not proceed (RULES A12), for the centre to review and
 // publish; it returns the notice id.
 type FailureNotices interface {
-	DraftFailureTx(ctx context.Context, tx *db.Tx, p tender.Project, lotID int64, reason string) (int64, error)
+	DraftFailureTx(ctx context.Context, tx *db.Tx, a auth.Actor, p tender.Project, lotID int64, reason string) (int64, error)
 }
 
 // DepositStatus fills the opening record's deposit column. The deposit

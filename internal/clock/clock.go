@@ -57,6 +57,13 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
+// DayStart is 00:00 Beijing time of t's day (in UTC): what sealed records
+// keep in clear instead of the exact time.
+func DayStart(t time.Time) time.Time {
+	b := t.In(Shanghai)
+	return time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, Shanghai).UTC()
+}
+
 // Local converts t to Asia/Shanghai for display.
 func Local(t time.Time) time.Time { return t.In(Shanghai) }
 

@@ -24,3 +24,18 @@ func TestFakeClockAndBeijingDisplay(t *testing.T) {
 		t.Fatal("clocks must give UTC")
 	}
 }
+
+// DayStart is Beijing's midnight: 23:30 UTC on the 24th is already the
+// 25th in Beijing.
+func TestDayStart(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-24T23:30:00Z": "2026-11-24T16:00:00Z",
+		"2026-11-24T15:59:59Z": "2026-11-23T16:00:00Z",
+		"2026-11-24T16:00:00Z": "2026-11-24T16:00:00Z",
+	} {
+		at, _ := time.Parse(time.RFC3339, in)
+		if got := clock.DayStart(at).Format(time.RFC3339); got != want {
+			t.Errorf("DayStart(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

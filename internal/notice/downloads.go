@@ -69,11 +69,8 @@ func commitment(plain []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// coarseDay is 00:00 Beijing of t's day: the only time kept in clear.
-func coarseDay(t time.Time) int64 {
-	b := t.In(clock.Shanghai)
-	return db.Micros(time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, clock.Shanghai))
-}
+// coarseDay is the only time kept in clear: the day (clock.DayStart).
+func coarseDay(t time.Time) int64 { return db.Micros(clock.DayStart(t)) }
 
 // insertSealed seals rec for lot and stores it; it returns the commitment.
 func (s *Service) insertSealed(ctx context.Context, tx *db.Tx, lotID int64, rec sealedRecord, now time.Time) (string, error) {

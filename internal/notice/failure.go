@@ -9,14 +9,11 @@ import (
 	"ggzy/internal/tender"
 )
 
-// openingActor drafts what the online opening drafts on its own.
-var openingActor = auth.Actor{Role: auth.Admin, Username: "system", Name: "系统（自动开标）"}
-
 // DraftFailureTx drafts the failure notice (流标公告) of a lot whose
 // opening did not proceed (RULES A12), inside the opening's transaction,
-// with the reason filled in. The centre reviews and publishes it as any
-// other notice.
-func (s *Service) DraftFailureTx(ctx context.Context, tx *db.Tx, p tender.Project, lotID int64, reason string) (int64, error) {
+// with the reason filled in, on behalf of a (the opening's system actor).
+// The centre reviews and publishes it as any other notice.
+func (s *Service) DraftFailureTx(ctx context.Context, tx *db.Tx, a auth.Actor, p tender.Project, lotID int64, reason string) (int64, error) {
 	now := s.now()
 	n := Notice{ProjectID: p.ID, ProjectCode: p.Code, ProjectName: p.Name, Procedure: p.Procedure, Kind: KindFailure,
 		TradeKind: p.TradeKind, RegionCode: p.RegionCode, State: Draft, CreatedAt: now, UpdatedAt: now}
@@ -28,5 +25,5 @@ func (s *Service) DraftFailureTx(ctx context.Context, tx *db.Tx, p tender.Projec
 	if n.ID, err = insertNotice(ctx, tx, n); err != nil {
 		return 0, err
 	}
-	return n.ID, s.record(ctx, tx, openingActor, "notice.draft", n, p, map[string]any{"title": n.Title, "reason": reason})
+	return n.ID, s.record(ctx, tx, a, "notice.draft", n, p, map[string]any{"title": n.Title, "reason": reason})
 }
