@@ -41,7 +41,11 @@ func (s *Service) ledgerOf(ctx context.Context, q db.Querier, r row) (*ledger, [
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pools, err := DecodePools(r.Pool)
+	enc, err := poolOf(ctx, q, r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pools, err := DecodePools(enc)
 	if err != nil {
 		return nil, nil, nil, errs.Wrap(errs.Internal, err, "专家池数据损坏")
 	}
@@ -129,20 +133,21 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 			// engagements name the expert and the lot in clear); the
 			// engagements are written when it is unsealed (unseal.go).
 			// After unsealing the expert is booked at once.
-			busy, err := s.heldElsewhere(ctx, tx, r, pc.ExpertID)
+			note, err := s.heldElsewhere(ctx, tx, r, p, pc.ExpertID)
 			if err != nil {
 				return nil, err
 			}
+			busy := note != ""
 			if !busy && !r.UnsealedAt.IsZero() {
 				c.EngagementID, err = expert.EngageTx(ctx, tx, expert.Engagement{ExpertID: pc.ExpertID,
 					TendererOrgID: p.TendererOrgID, LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID)})
-				busy = errs.Is(err, errs.Conflict)
+				busy, note = errs.Is(err, errs.Conflict), noteBooked
 				if err != nil && !busy {
 					return nil, err
 				}
 			}
 			if busy {
-				c.State, c.AnsweredAt, c.Note = Failed, now, noteBooked
+				c.State, c.AnsweredAt, c.Note = Failed, now, note
 			}
 			if err := insertCall(ctx, tx, &c); err != nil {
 				return nil, err

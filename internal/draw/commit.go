@@ -90,27 +90,22 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 	for i, n := range r.Req.Named {
 		named[i] = expert.Named{ExpertID: n.ExpertID, Reason: n.Reason}
 	}
-	// Already booked at an overlapping time: the library sees the
-	// engagements; the experts invited or accepted by other draws still
-	// sealed are known to this service only (hold.go) and go to the pool
-	// as named exclusions. They stay out of the request.
-	held, err := s.sealedHolds(ctx, tx, r.ID, r.EvalStart, r.EvalEnd, "")
+	// Already booked at an overlapping time, and services to the tenderer:
+	// the library sees the engagements. The experts invited or accepted by
+	// other draws still sealed are known to this service only; they stay
+	// in the pool — leaving them out would show the database operator who
+	// is on a sealed list — and a call that reaches one of them fails at
+	// once (heldElsewhere, hold.go).
+	specs := make([]string, len(r.Req.Quotas))
+	for i, q := range r.Req.Quotas {
+		specs[i] = q.Specialty
+	}
+	eligible, all, err := s.lib.Pools(ctx, tx, expert.PoolQuery{Centres: r.Req.Centres,
+		From: r.EvalStart, To: r.EvalEnd, TendererOrgID: p.TendererOrgID, AgentOrgID: p.AgentOrgID,
+		BidderOrgIDs: bidders, SupervisorOrgIDs: sups, MaxServes: r.Req.MaxServes, ServesMonths: r.Req.ServesMonths,
+		MaxAge: r.Req.MaxAge, Named: named, At: s.Clock.Now()}, specs)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	named = append(named, heldNamed(held)...)
-	eligible := map[string][]int64{}
-	var all []expert.Exclusion
-	for _, q := range r.Req.Quotas {
-		ids, excl, err := s.lib.Pool(ctx, tx, expert.PoolQuery{Specialty: q.Specialty, Centres: r.Req.Centres,
-			From: r.EvalStart, To: r.EvalEnd, TendererOrgID: p.TendererOrgID, AgentOrgID: p.AgentOrgID,
-			BidderOrgIDs: bidders, SupervisorOrgIDs: sups, MaxServes: r.Req.MaxServes, ServesMonths: r.Req.ServesMonths,
-			MaxAge: r.Req.MaxAge, Named: named, At: s.Clock.Now()})
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		eligible[q.Specialty] = ids
-		all = append(all, excl...)
 	}
 	excl := normalizeExclusions(all)
 	out := map[int64]bool{}
@@ -125,12 +120,6 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 	}
 	for reason, ids := range people {
 		byReason[reason] = len(ids)
-	}
-	heldOut := 0 // candidates kept out because another sealed draw holds them
-	for id := range held {
-		if out[id] {
-			heldOut++
-		}
 	}
 	pools := BuildPools(r.Req.Quotas, eligible, out)
 	sizes := map[string]int{}
@@ -149,7 +138,7 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 		"panel": rule, "panel_size": r.PanelSize, "min_members": minMembers, "tenderer_reps": r.Req.TendererReps,
 		"avoidance": []string{"C10", "C11", "C14"}, "centres": r.Req.Centres, "max_serves": r.Req.MaxServes,
 		"serves_months": r.Req.ServesMonths, "max_age": r.Req.MaxAge, "named_exclusions": len(r.Req.Named),
-		"held_elsewhere": heldOut, "bidder_avoidance": s.parties != nil, "supervising_departments": len(sups),
+		"sealed_lists": "call", "bidder_avoidance": s.parties != nil, "supervising_departments": len(sups),
 		"no_designation": "A16",
 	}
 	if p.TradeKind == tender.Procurement {

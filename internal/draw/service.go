@@ -14,10 +14,13 @@ import (
 )
 
 // Library is what the draw needs of the expert library (*expert.Service):
-// the eligible pool after avoidance, the contact details of a drawn expert,
+// the eligible pools after avoidance, the contact details of a drawn expert,
 // and the engagements that book them.
 type Library interface {
-	Pool(ctx context.Context, q db.Querier, pq expert.PoolQuery) (eligible []int64, excluded []expert.Exclusion, err error)
+	// Pools gives the eligible ids of each specialty (pq.Specialty unused)
+	// and the exclusions of all their candidates.
+	Pools(ctx context.Context, q db.Querier, pq expert.PoolQuery, specialties []string) (eligible map[string][]int64,
+		excluded []expert.Exclusion, err error)
 	Contact(ctx context.Context, q db.Querier, id int64) (expert.Contact, error)
 }
 

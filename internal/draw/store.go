@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"ggzy/internal/centre"
@@ -78,18 +79,32 @@ func getDraw(ctx context.Context, q db.Querier, id int64) (row, error) {
 	return r, err
 }
 
-// lockDraw reads a draw for change: the version bump takes the row lock on
-// PostgreSQL first (SQLite transactions already run one at a time), so
-// two answers to one draw are applied one after the other.
+// drawColsLight are drawCols without the pool and the exclusions (tens of
+// kilobytes for a large pool): what a change of the draw reads. The pool
+// is read where it is needed (poolOf).
+// Unqualified: SQLite's RETURNING does not take a table alias.
+var drawColsLight = strings.NewReplacer("d.pool,", "NULL,", "d.exclusions,", "NULL,", "d.", "").Replace(drawCols)
+
+// lockDraw reads a draw for change, without its pool and exclusions: the
+// version bump takes the row lock on PostgreSQL first (SQLite
+// transactions already run one at a time), so two answers to one draw are
+// applied one after the other.
 func lockDraw(ctx context.Context, tx *db.Tx, id int64) (row, error) {
-	res, err := tx.Exec(ctx, "UPDATE draws SET version = version + 1 WHERE id = ?", id)
-	if err != nil {
-		return row{}, err
+	r, err := scanDraw(tx.QueryRow(ctx, "UPDATE draws SET version = version + 1 WHERE id = ? RETURNING "+drawColsLight, id))
+	if errs.Is(err, errs.NotFound) {
+		return r, errs.E(errs.NotFound, "专家抽取记录不存在")
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return row{}, errs.E(errs.NotFound, "专家抽取记录不存在")
+	return r, err
+}
+
+// poolOf returns r's pool encoding, reading it if r was read without.
+func poolOf(ctx context.Context, q db.Querier, r row) ([]byte, error) {
+	if r.Pool != nil || len(r.PoolDigest) == 0 {
+		return r.Pool, nil
 	}
-	return getDraw(ctx, tx, id)
+	var pool []byte
+	err := q.QueryRow(ctx, "SELECT pool FROM draws WHERE id = ?", r.ID).Scan(&pool)
+	return pool, err
 }
 
 func insertDraw(ctx context.Context, tx *db.Tx, r *row) error {

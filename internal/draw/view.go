@@ -133,6 +133,11 @@ func (s *Service) view(ctx context.Context, q db.Querier, a auth.Actor, r row, p
 	if r.WitnessID != 0 {
 		_ = q.QueryRow(ctx, "SELECT display_name FROM users WHERE id = ?", r.WitnessID).Scan(&d.WitnessName)
 	}
+	if r.Pool == nil && len(r.PoolDigest) > 0 { // read for a change, without the blobs (lockDraw)
+		if err := q.QueryRow(ctx, "SELECT pool, exclusions FROM draws WHERE id = ?", r.ID).Scan(&r.Pool, &r.Exclusions); err != nil {
+			return d, err
+		}
+	}
 	var pools []Pool
 	if len(r.Pool) > 0 {
 		var err error

@@ -547,6 +547,9 @@ func (s *Service) AddLeave(ctx context.Context, a auth.Actor, id int64, in Leave
 
 func (s *Service) insertLeave(ctx context.Context, tx *db.Tx, a auth.Actor, e Expert, from, to time.Time, reason string, now time.Time) (Leave, error) {
 	l := Leave{From: from, To: to, Reason: reason}
+	if err := touch(ctx, tx, e.ID); err != nil {
+		return l, err
+	}
 	err := tx.QueryRow(ctx, `INSERT INTO expert_leaves (expert_id, starts_at, ends_at, reason, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, e.ID, db.Micros(from), db.Micros(to), reason, a.UserID, db.Micros(now)).Scan(&l.ID)
 	if err != nil {
@@ -583,6 +586,9 @@ func (s *Service) deleteLeave(ctx context.Context, tx *db.Tx, a auth.Actor, e Ex
 		return errs.E(errs.Conflict, "请假已经开始，不能撤销（已开始的请假留作记录）")
 	}
 	if _, err := tx.Exec(ctx, "DELETE FROM expert_leaves WHERE id = ?", leaveID); err != nil {
+		return err
+	}
+	if err := touch(ctx, tx, e.ID); err != nil {
 		return err
 	}
 	return s.Record(ctx, tx, a, "expert.leave.remove", "expert", itoa(e.ID), e.CentreCode, "", map[string]any{"leave_id": leaveID})
@@ -636,6 +642,9 @@ func (s *Service) AddPenalty(ctx context.Context, a auth.Actor, id int64, in Pen
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO expert_penalties (expert_id, on_date, text, barred_until, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, id, db.Micros(on), p.Text, micros(barred), a.UserID, db.Micros(now)).Scan(&p.ID); err != nil {
+			return err
+		}
+		if err := touch(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.Record(ctx, tx, a, "expert.penalty", "expert", itoa(id), e.CentreCode, "", map[string]any{

@@ -52,8 +52,18 @@ func CheckPoolQuery(q PoolQuery) error {
 // exclusion with its reason (an expert excluded for several reason codes
 // appears once per code). Candidates are the experts holding a specialty
 // under pq.Specialty whose home centre is one of pq.Centres; the rules are
-// Avoid's (rules.go).
+// Avoid's (rules.go). It is Pools for one specialty.
 func (s *Service) Pool(ctx context.Context, q db.Querier, pq PoolQuery) (eligible []int64, excluded []Exclusion, err error) {
+	out, excluded, err := s.Pools(ctx, q, pq, []string{pq.Specialty})
+	if err != nil {
+		return nil, nil, err
+	}
+	return orEmpty(out[pq.Specialty]), excluded, nil
+}
+
+// poolDirect is Pool from the database alone, without the cache: the
+// candidates from the covering index, their facts in one statement.
+func (s *Service) poolDirect(ctx context.Context, q db.Querier, pq PoolQuery) (eligible []int64, excluded []Exclusion, err error) {
 	pq.Specialty = NormalizeCode(pq.Specialty)
 	if err := CheckPoolQuery(pq); err != nil {
 		return nil, nil, err

@@ -264,6 +264,12 @@ func TestPoolProperty(t *testing.T) {
 			q.Named = []expert.Named{{ExpertID: ids[r.IntN(len(ids))], Reason: "指定"}}
 		}
 		eligible, excluded := f.pool(q)
+		// The node's cache (poolcache.go) and the database alone agree.
+		de, dx, err := f.Expert.PoolDirect(f.Ctx, f.DB, q)
+		f.Must(err)
+		if !slices.Equal(de, eligible) || !slices.Equal(dx, excluded) {
+			t.Fatalf("round %d: cached pool %v %v, direct %v %v", round, eligible, excluded, de, dx)
+		}
 		eligibleSeen += len(eligible)
 		excludedIDs := map[int64]bool{}
 		for _, x := range excluded {

@@ -39,3 +39,14 @@ func RecordEngagementTx(ctx context.Context, tx *db.Tx, e Engagement) (int64, er
 		db.Micros(e.To), e.Ref, e.Outcome).Scan(&id)
 	return id, err
 }
+
+// ServedCount counts the engagements in which the expert served (accepted or
+// served) the tenderer from since on: “served this tenderer more than N
+// times in M months” for a drawn expert, checked by the draw at call time
+// together with the services its own sealed lists hold.
+func ServedCount(ctx context.Context, q db.Querier, expertID, tendererOrgID int64, since time.Time) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM expert_engagements WHERE tenderer_org_id = ? AND from_at >= ?
+		AND outcome IN ('accepted', 'served') AND expert_id = ?`, tendererOrgID, db.Micros(since), expertID).Scan(&n)
+	return n, err
+}

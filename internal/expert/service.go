@@ -24,7 +24,8 @@ import (
 // Service runs the library's use cases.
 type Service struct {
 	platform.Base
-	cfg Config
+	cfg   Config
+	cache *libCache // the pool's cache of slowly-changing facts (poolcache.go); nil: none
 }
 
 // Config holds the library's figures.
@@ -41,7 +42,9 @@ type Config struct {
 var DefaultConfig = Config{MinYears: 8, MaxImportRows: 5000}
 
 // New wires the service with DefaultConfig.
-func New(b platform.Base) *Service { return &Service{Base: b, cfg: DefaultConfig} }
+func New(b platform.Base) *Service {
+	return &Service{Base: b, cfg: DefaultConfig, cache: &libCache{}}
+}
 
 // Configure replaces the figures; call it while wiring.
 func (s *Service) Configure(c Config) error {

@@ -330,6 +330,9 @@ type poolRow struct {
 // replaceLists rewrites an expert's specialties (with the pool's copy of
 // the expert), past employers and relations.
 func replaceLists(ctx context.Context, tx *db.Tx, id int64, pr poolRow, p prepared) error {
+	if err := touch(ctx, tx, id); err != nil {
+		return err
+	}
 	for _, t := range []string{"expert_specialties", "expert_employments", "expert_relations"} {
 		if _, err := tx.Exec(ctx, "DELETE FROM "+t+" WHERE expert_id = ?", id); err != nil {
 			return err
@@ -359,9 +362,26 @@ func replaceLists(ctx context.Context, tx *db.Tx, id int64, pr poolRow, p prepar
 // syncStanding keeps the pool's copy of an expert's status and suspension
 // in step with experts; every change of either calls it.
 func syncStanding(ctx context.Context, tx *db.Tx, id int64) error {
+	if err := touch(ctx, tx, id); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `UPDATE expert_specialties SET status = (SELECT status FROM experts WHERE id = ?),
 		suspended_from = (SELECT suspended_from FROM experts WHERE id = ?),
 		suspended_until = (SELECT suspended_until FROM experts WHERE id = ?) WHERE expert_id = ?`, id, id, id, id)
+	return err
+}
+
+// touch bumps the library's version and stamps expert id with it, in the
+// transaction that changes what the pool caches of the expert (record,
+// specialties, employers, relations, standing, leave, penalties): the
+// nodes' caches reload the experts stamped after the version they hold
+// (poolcache.go). The bump's row lock orders the writers.
+func touch(ctx context.Context, tx *db.Tx, id int64) error {
+	var v int64
+	if err := tx.QueryRow(ctx, "UPDATE expert_library SET version = version + 1 WHERE id = 1 RETURNING version").Scan(&v); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, "UPDATE experts SET revision = ? WHERE id = ?", v, id)
 	return err
 }
 
