@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -411,4 +412,100 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestAppendAll: appending in batches — through several Logs (each with
+// its own remembered frontier, so some batches find the log moved on and
+// read the frontier from the database), with a batch rolled back and an
+// invalid batch refused — stores exactly the events and tree hashes that
+// appending the same events one by one stores.
+func TestAppendAll(t *testing.T) {
+	ctx := context.Background()
+	one, batched := dbtest.Open(t), dbtest.Open(t)
+	l1, clk := newLog(t)
+	const n = 70
+	for i := range n {
+		if err := one.Transact(ctx, func(tx *db.Tx) error {
+			_, err := l1.Append(ctx, tx, sample(i))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := []*Log{New(clk, nil, l1.VerifierKey()), New(clk, nil, l1.VerifierKey())}
+	sizes := []int{1, 5, 2, 13, 1, 1, 3, 8, 16, 4, 7, 9}
+	next, round := 0, 0
+	for next < n {
+		k := min(sizes[round%len(sizes)], n-next)
+		l := logs[(round/2)%2] // two batches each, then the other node
+		round++
+		batch := make([]Event, k)
+		for i := range batch {
+			batch[i] = sample(next + i)
+		}
+		if round%5 == 0 { // rolled back: nothing of it stays
+			boom := errors.New("boom")
+			if err := batched.Transact(ctx, func(tx *db.Tx) error {
+				if _, err := l.AppendAll(ctx, tx, batch); err != nil {
+					return err
+				}
+				return boom
+			}); err != boom {
+				t.Fatal(err)
+			}
+		}
+		if round%7 == 0 { // one invalid event: the batch writes nothing
+			bad := append(slices.Clone(batch), Event{Action: "x", ObjectType: "y", ObjectID: "z",
+				Details: map[string]any{"password": "secret"}})
+			if err := batched.Transact(ctx, func(tx *db.Tx) error {
+				_, err := l.AppendAll(ctx, tx, bad)
+				return err
+			}); !errs.Is(err, errs.Invalid) {
+				t.Fatalf("invalid batch: %v", err)
+			}
+		}
+		var got []Event
+		if err := batched.Transact(ctx, func(tx *db.Tx) error {
+			var err error
+			got, err = l.AppendAll(ctx, tx, batch)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range got {
+			if e.Seq != int64(next+i) {
+				t.Fatalf("event %d got seq %d", next+i, e.Seq)
+			}
+		}
+		next += k
+	}
+	dump := func(d *db.DB, q string) string {
+		rows, err := d.Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var k int64
+			var h []byte
+			if err := rows.Scan(&k, &h); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%d %x\n", k, h)
+		}
+		return b.String()
+	}
+	for _, q := range []string{"SELECT seq, hash FROM audit_events ORDER BY seq", "SELECT idx, hash FROM audit_hashes ORDER BY idx"} {
+		a, b := dump(one, q), dump(batched, q)
+		if a != b || strings.Count(a, "\n") < n {
+			t.Fatalf("%s: one by one and batched differ:\n%s\n---\n%s", q, a, b)
+		}
+	}
+	if rep := mustVerify(t, batched, l1); !rep.OK || rep.Events != n {
+		t.Fatalf("verify: %+v", rep)
+	}
+	if got, err := logs[0].AppendAll(ctx, nil, nil); err != nil || got != nil {
+		t.Fatalf("empty batch: %v %v", got, err)
+	}
 }

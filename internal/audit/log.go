@@ -1,8 +1,11 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -29,6 +32,9 @@ type Log struct {
 	clk    clock.Clock
 	signer note.Signer
 	vkey   string
+
+	mu  sync.Mutex
+	tip tip // the frontier after this node's last append
 }
 
 // New returns a Log that stamps events with clk and signs checkpoints with
@@ -48,66 +54,188 @@ func (l *Log) VerifierKey() string { return l.vkey }
 // anyway) until the caller's transaction ends, so keep the work after Append
 // short.
 func (l *Log) Append(ctx context.Context, tx *db.Tx, e Event) (Event, error) {
-	details, err := canonical(e.Details)
+	out, err := l.AppendAll(ctx, tx, []Event{e})
 	if err != nil {
-		return Event{}, errs.Wrap(errs.Invalid, err, "审计详情无法编码为 JSON")
-	}
-	if err := validate(e, details); err != nil {
 		return Event{}, err
 	}
+	return out[0], nil
+}
+
+// AppendAll writes es as the next events, in order, inside the caller's
+// transaction — what Append does for each, with the same result, but in a
+// fixed number of statements: the lock, the last event, (on a cache miss)
+// the tree's frontier, and the inserts. A use case that makes several
+// changes can collect their events and append them together at its end,
+// which also holds the append lock for the shortest time. Nothing is
+// written unless every event is valid.
+func (l *Log) AppendAll(ctx context.Context, tx *db.Tx, es []Event) ([]Event, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	out := make([]Event, len(es))
+	texts := make([][]byte, len(es))
+	for i, e := range es {
+		details, err := canonical(e.Details)
+		if err != nil {
+			return nil, errs.Wrap(errs.Invalid, err, "审计详情无法编码为 JSON")
+		}
+		if err := validate(e, details); err != nil {
+			return nil, err
+		}
+		out[i], texts[i] = e, details
+	}
 	if err := tx.Lock(ctx, lockAppend); err != nil {
-		return Event{}, fmt.Errorf("audit: lock: %w", err)
+		return nil, fmt.Errorf("audit: lock: %w", err)
 	}
 
 	// The previous event gives the sequence number and the chain link.
-	e.Seq, e.PrevHash = 0, zeroHash
+	next, prev := int64(0), zeroHash
 	var last int64
 	var lastHash []byte
-	err = tx.QueryRow(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&last, &lastHash)
+	err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&last, &lastHash)
 	switch {
 	case err == nil:
-		e.Seq, e.PrevHash = last+1, lastHash
+		next, prev = last+1, lastHash
 	case errs.Is(err, errs.NotFound): // first event
 	default:
-		return Event{}, fmt.Errorf("audit: read last event: %w", err)
+		return nil, fmt.Errorf("audit: read last event: %w", err)
+	}
+	// The Merkle tree's frontier (the latest stored hash of each level: all
+	// that appending reads), from this node's memory when the log still
+	// ends with the event it was remembered for, else from audit_hashes.
+	f, err := l.frontierAt(ctx, tx, next, prev)
+	if err != nil {
+		return nil, err
 	}
 
 	at := db.Micros(l.clk.Now())
-	e.At = db.Time(at)
-	b := body(e, at, details)
-	e.Hash = chainHash(e.PrevHash, b)
-
-	// Merkle tree: the new leaf plus any subtrees it completes.
-	hashes, err := tlog.StoredHashes(e.Seq, record(b, e.PrevHash, e.Hash), hashReader(ctx, tx))
-	if err != nil {
-		return Event{}, fmt.Errorf("audit: tree: %w", err)
-	}
-
-	_, err = tx.Exec(ctx, `INSERT INTO audit_events
-		(seq, at, actor_id, actor_name, org_id, ip, action, object_type, object_id,
-		 region_code, industry, details, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, at, e.ActorID, e.ActorName, e.OrgID, e.IP, e.Action, e.ObjectType, e.ObjectID,
-		e.Region, e.Industry, string(details), e.PrevHash, e.Hash)
-	if err != nil {
-		return Event{}, fmt.Errorf("audit: insert event: %w", err)
-	}
-	first := tlog.StoredHashIndex(0, e.Seq)
-	args := make([]any, 0, 2*len(hashes))
-	values := ""
-	for i, h := range hashes {
-		if i > 0 {
-			values += ", "
+	hashes := make([][]tlog.Hash, len(out))
+	for i := range out {
+		e := &out[i]
+		e.Seq, e.PrevHash, e.At = next+int64(i), prev, db.Time(at)
+		b := body(*e, at, texts[i])
+		e.Hash = chainHash(e.PrevHash, b)
+		prev = e.Hash
+		// The new leaf plus any subtrees it completes.
+		hs, err := tlog.StoredHashes(e.Seq, record(b, e.PrevHash, e.Hash), f)
+		if err != nil {
+			return nil, fmt.Errorf("audit: tree: %w", err)
 		}
-		values += "(?, ?)"
-		args = append(args, first+int64(i), h[:])
+		idx := tlog.StoredHashIndex(0, e.Seq)
+		for j, h := range hs {
+			f.put(idx+int64(j), h)
+		}
+		hashes[i] = hs
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO audit_hashes (idx, hash) VALUES "+values, args...); err != nil {
-		return Event{}, fmt.Errorf("audit: insert hashes: %w", err)
+	for from := 0; from < len(out); from += insertChunk {
+		to := min(from+insertChunk, len(out))
+		if err := insertEvents(ctx, tx, out[from:to], texts[from:to], hashes[from:to], at); err != nil {
+			return nil, err
+		}
 	}
+	l.remember(out[len(out)-1].Seq, out[len(out)-1].Hash, f)
 
-	e.Details = decodeDetails(string(details)) // as Get will return it
-	return e, nil
+	for i := range out {
+		out[i].Details = decodeDetails(string(texts[i])) // as Get will return it
+	}
+	return out, nil
+}
+
+// insertChunk bounds the events one INSERT writes (PostgreSQL takes at
+// most 65,535 parameters per statement).
+const insertChunk = 500
+
+// insertEvents writes events es (with their canonical details texts and
+// the tree hashes each adds, which follow one another in audit_hashes).
+func insertEvents(ctx context.Context, tx *db.Tx, es []Event, texts [][]byte, hashes [][]tlog.Hash, at int64) error {
+	const evCols = 14
+	evArgs := make([]any, 0, evCols*len(es))
+	var ev strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			ev.WriteString(", ")
+		}
+		ev.WriteString("(" + db.Placeholders(evCols) + ")")
+		evArgs = append(evArgs, e.Seq, at, e.ActorID, e.ActorName, e.OrgID, e.IP, e.Action, e.ObjectType, e.ObjectID,
+			e.Region, e.Industry, string(texts[i]), e.PrevHash, e.Hash)
+	}
+	var hArgs []any
+	var hv strings.Builder
+	idx := tlog.StoredHashIndex(0, es[0].Seq)
+	for _, hs := range hashes {
+		for _, h := range hs {
+			if len(hArgs) > 0 {
+				hv.WriteString(", ")
+			}
+			hv.WriteString("(?, ?)")
+			hArgs = append(hArgs, idx, h[:])
+			idx++
+		}
+	}
+	insEvents := `INSERT INTO audit_events (seq, at, actor_id, actor_name, org_id, ip, action, object_type, object_id,
+		region_code, industry, details, prev_hash, hash) VALUES ` + ev.String()
+	insHashes := "INSERT INTO audit_hashes (idx, hash) VALUES " + hv.String()
+	if tx.Dialect() == db.Postgres {
+		// One round trip: both inserts in one statement.
+		if _, err := tx.Exec(ctx, "WITH ev AS ("+insEvents+") "+insHashes, append(evArgs, hArgs...)...); err != nil {
+			return fmt.Errorf("audit: insert events: %w", err)
+		}
+		return nil
+	}
+	if _, err := tx.Exec(ctx, insEvents, evArgs...); err != nil {
+		return fmt.Errorf("audit: insert events: %w", err)
+	}
+	if _, err := tx.Exec(ctx, insHashes, hArgs...); err != nil {
+		return fmt.Errorf("audit: insert hashes: %w", err)
+	}
+	return nil
+}
+
+// tip is the frontier of the tree that ends with event seq, whose hash is
+// hash: remembered by the node after its last append. The hash chain makes
+// (seq, hash) name the whole history, so a log that still ends with that
+// event has exactly this frontier; anything else (another node appended, a
+// transaction rolled back) reads it from audit_hashes.
+type tip struct {
+	ok   bool
+	seq  int64
+	hash []byte
+	f    frontier
+}
+
+func (l *Log) remember(seq int64, hash []byte, f *frontier) {
+	l.mu.Lock()
+	l.tip = tip{ok: true, seq: seq, hash: bytes.Clone(hash), f: *f}
+	l.mu.Unlock()
+}
+
+// frontierAt returns the frontier of the tree of the first n events, the
+// last of which has hash last.
+func (l *Log) frontierAt(ctx context.Context, q db.Querier, n int64, last []byte) (*frontier, error) {
+	f := new(frontier)
+	if n == 0 {
+		return f, nil
+	}
+	l.mu.Lock()
+	t := l.tip
+	l.mu.Unlock()
+	if t.ok && t.seq == n-1 && bytes.Equal(t.hash, last) {
+		*f = t.f
+		return f, nil
+	}
+	// The latest stored hash of each level: node (n>>level)-1.
+	var indexes []int64
+	for level := 0; n>>level > 0; level++ {
+		indexes = append(indexes, tlog.StoredHashIndex(level, n>>level-1))
+	}
+	hs, err := hashReader(ctx, q).ReadHashes(indexes)
+	if err != nil {
+		return nil, fmt.Errorf("audit: tree: %w", err)
+	}
+	for i, idx := range indexes {
+		f.put(idx, hs[i])
+	}
+	return f, nil
 }
 
 // hashReader reads stored tree hashes from audit_hashes through q.

@@ -14,6 +14,7 @@ import (
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
 	"ggzy/internal/expert"
+	"ggzy/internal/gm"
 	"ggzy/internal/notify"
 	"ggzy/internal/tender"
 )
@@ -35,22 +36,21 @@ var (
 )
 
 // ledgerOf rebuilds the call-out state of a drawn draw from its stored
-// calls.
+// calls (none to read for a draw just witnessed: r.noCalls).
 func (s *Service) ledgerOf(ctx context.Context, q db.Querier, r row) (*ledger, []callRow, []Pool, error) {
 	seed, err := s.openSeed(r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	enc, err := poolOf(ctx, q, r)
+	pools, err := s.poolsOf(ctx, q, r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pools, err := DecodePools(enc)
-	if err != nil {
-		return nil, nil, nil, errs.Wrap(errs.Internal, err, "专家池数据损坏")
-	}
 	key := Key(seed, r.Contribution, [32]byte(r.PoolDigest))
 	l := newLedger(r.Req.Quotas, pools, &key)
+	if r.noCalls {
+		return l, nil, pools, nil
+	}
 	calls, err := callsOf(ctx, q, r.ID)
 	if err != nil {
 		return nil, nil, nil, err
@@ -64,6 +64,29 @@ func (s *Service) ledgerOf(ctx context.Context, q db.Querier, r row) (*ledger, [
 		l.calls[c.Specialty][pos] = c.State
 	}
 	return l, calls, pools, nil
+}
+
+// poolsOf returns r's decoded pools: from the node's pool cache when it
+// holds the pools of r's pool digest, else read (if r was read without
+// them), decoded, checked against the digest and cached.
+func (s *Service) poolsOf(ctx context.Context, q db.Querier, r row) ([]Pool, error) {
+	if len(r.PoolDigest) == 32 {
+		if pools, ok := s.pools.get([32]byte(r.PoolDigest)); ok {
+			return pools, nil
+		}
+	}
+	enc, err := poolOf(ctx, q, r)
+	if err != nil {
+		return nil, err
+	}
+	pools, err := DecodePools(enc)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, err, "专家池数据损坏")
+	}
+	if len(r.PoolDigest) == 32 && gm.SM3(enc) == [32]byte(r.PoolDigest) {
+		s.pools.put([32]byte(r.PoolDigest), pools)
+	}
+	return pools, nil
 }
 
 func (s *Service) openSeed(r row) ([]byte, error) {
@@ -100,13 +123,19 @@ func newToken() string {
 }
 
 // advance makes every call the rules require now (recording each in the
-// audit log by specialty and position), raises an alert for each quota the
-// pool cannot fill, and sets the draw's state. It returns the calls to
-// hand to the channels once tx commits.
-func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Project) ([]callRow, error) {
+// audit trail tr by specialty and position), raises an alert for each
+// quota the pool cannot fill, and returns the calls to hand to the
+// channels once tx commits and the draw's state after the calls; the
+// caller stores the state (saveState, or with its own change of the row).
+//
+// Each round of calls costs a fixed number of statements however many it
+// makes: the experts' booking locks, the other sealed lists' calls and the
+// engagements of all of them (heldElsewhere), one insert of the round's
+// calls; the audit events are appended with the use case's others.
+func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Project, tr *trail) ([]callRow, State, error) {
 	l, _, pools, err := s.ledgerOf(ctx, tx, r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	now := s.Clock.Now()
 	answer := time.Duration(r.AnswerMinutes) * time.Minute
@@ -116,10 +145,23 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 		if len(plan) == 0 {
 			break
 		}
-		// One audit event per round lists its calls in order.
-		var logged []map[string]any
-		var booked []callRow
-		for _, pc := range plan {
+		ids := make([]int64, len(plan))
+		for i, pc := range plan {
+			ids[i] = pc.ExpertID
+		}
+		// Someone booked elsewhere since the pool was fixed — by another
+		// sealed draw or an engagement — cannot come. While the list is
+		// sealed nobody is booked in the library (its engagements name
+		// the expert and the lot in clear); the engagements are written
+		// when it is unsealed (unseal.go). After unsealing the expert is
+		// booked at once.
+		notes, err := s.heldElsewhere(ctx, tx, r, p, ids)
+		if err != nil {
+			return nil, "", err
+		}
+		calls := make([]callRow, len(plan))
+		busy := make([]bool, len(plan))
+		for i, pc := range plan {
 			c := callRow{DrawID: r.ID, Specialty: pc.Specialty, Position: pc.Position, Token: newToken(),
 				ExpertSealed: s.Keys.PII.Seal(binary.BigEndian.AppendUint64(nil, uint64(pc.ExpertID)),
 					expertAAD(r.ID, pc.Specialty, pc.Position)),
@@ -127,51 +169,42 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 			if !r.UnsealedAt.IsZero() { // a replacement after unsealing joins the unsealed list
 				c.ExpertID = pc.ExpertID
 			}
-			// Someone booked elsewhere since the pool was fixed — by
-			// another sealed draw or an engagement — cannot come. While
-			// the list is sealed nobody is booked in the library (its
-			// engagements name the expert and the lot in clear); the
-			// engagements are written when it is unsealed (unseal.go).
-			// After unsealing the expert is booked at once.
-			note, err := s.heldElsewhere(ctx, tx, r, p, pc.ExpertID)
-			if err != nil {
-				return nil, err
-			}
-			busy := note != ""
-			if !busy && !r.UnsealedAt.IsZero() {
+			note := notes[pc.ExpertID]
+			busy[i] = note != ""
+			if !busy[i] && !r.UnsealedAt.IsZero() {
 				c.EngagementID, err = expert.EngageTx(ctx, tx, expert.Engagement{ExpertID: pc.ExpertID,
 					TendererOrgID: p.TendererOrgID, LotID: r.LotID, From: r.EvalStart, To: r.EvalEnd, Ref: "draw:" + itoa(r.ID)})
-				busy, note = errs.Is(err, errs.Conflict), noteBooked
-				if err != nil && !busy {
-					return nil, err
+				busy[i], note = errs.Is(err, errs.Conflict), noteBooked
+				if err != nil && !busy[i] {
+					return nil, "", err
 				}
 			}
-			if busy {
+			if busy[i] {
 				c.State, c.AnsweredAt, c.Note = Failed, now, note
 			}
-			if err := insertCall(ctx, tx, &c); err != nil {
-				return nil, err
-			}
-			logged = append(logged, map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID})
-			if busy {
+			calls[i] = c
+		}
+		if err := insertCalls(ctx, tx, calls); err != nil {
+			return nil, "", err
+		}
+		// One audit event per round lists its calls in order.
+		logged := make([]map[string]any, len(calls))
+		var booked []callRow
+		for i, c := range calls {
+			logged[i] = map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID}
+			if busy[i] {
 				booked = append(booked, c)
 			} else {
 				queued = append(queued, c)
 			}
 		}
-		if err := s.Record(ctx, tx, timerActor, "draw.call", "draw", itoa(r.ID), p.RegionCode, p.Industry,
-			map[string]any{"calls": logged}); err != nil {
-			return nil, err
-		}
+		tr.add(timerActor, "draw.call", map[string]any{"calls": logged})
 		for _, c := range booked {
 			if err := l.answer(c.Specialty, c.Position, Failed); err != nil {
-				return nil, errs.Wrap(errs.Internal, err, "通知状态错误")
+				return nil, "", errs.Wrap(errs.Internal, err, "通知状态错误")
 			}
-			if err := s.Record(ctx, tx, timerActor, "draw.answer", "draw", itoa(r.ID), p.RegionCode, p.Industry,
-				map[string]any{"specialty": c.Specialty, "position": c.Position, "call": c.ID, "result": string(Failed),
-					"via": "booking"}); err != nil {
-				return nil, err
-			}
+			tr.add(timerActor, "draw.answer", map[string]any{"specialty": c.Specialty, "position": c.Position,
+				"call": c.ID, "result": string(Failed), "via": "booking"})
 		}
 	}
 	sizes := map[string]int{}
@@ -186,7 +219,7 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM draw_alerts WHERE draw_id = ? AND specialty = ? AND missing = ?",
 			r.ID, spec, pr.Missing).Scan(&n); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if n > 0 {
 			continue
@@ -200,14 +233,22 @@ func (s *Service) advance(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 			" 人）。请扩大抽取范围（如增加其他交易中心的专家）后重新申请抽取。"
 		if _, err := tx.Exec(ctx, "INSERT INTO draw_alerts (draw_id, at, specialty, missing, message) VALUES (?, ?, ?, ?, ?)",
 			r.ID, db.Micros(now), spec, pr.Missing, msg); err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		if err := s.Record(ctx, tx, timerActor, "draw.short", "draw", itoa(r.ID), p.RegionCode, p.Industry,
-			map[string]any{"specialty": spec, "missing": pr.Missing, "accepted": pr.Accepted, "pool": pr.Pool}); err != nil {
-			return nil, err
-		}
+		tr.add(timerActor, "draw.short", map[string]any{"specialty": spec, "missing": pr.Missing, "accepted": pr.Accepted,
+			"pool": pr.Pool})
 	}
-	if st := l.state(); st != r.State {
+	return queued, l.state(), nil
+}
+
+// advanceAndSave is advance for a draw whose row needs nothing else
+// changed: the state is written if it changed.
+func (s *Service) advanceAndSave(ctx context.Context, tx *db.Tx, r row, p tender.Project, tr *trail) ([]callRow, error) {
+	queued, st, err := s.advance(ctx, tx, r, p, tr)
+	if err != nil {
+		return nil, err
+	}
+	if st != r.State {
 		if _, err := tx.Exec(ctx, "UPDATE draws SET state = ? WHERE id = ?", st, r.ID); err != nil {
 			return nil, err
 		}
@@ -369,11 +410,14 @@ func (s *Service) answerTx(ctx context.Context, tx *db.Tx, a auth.Actor, drawID,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Record(ctx, tx, a, "draw.answer", "draw", itoa(r.ID), p.RegionCode, p.Industry, map[string]any{
-		"specialty": c.Specialty, "position": c.Position, "call": c.ID, "result": string(st), "via": via}); err != nil {
+	tr := s.trail(r, p)
+	tr.add(a, "draw.answer", map[string]any{
+		"specialty": c.Specialty, "position": c.Position, "call": c.ID, "result": string(st), "via": via})
+	queued, err := s.advanceAndSave(ctx, tx, r, p, tr)
+	if err != nil {
 		return nil, err
 	}
-	return s.advance(ctx, tx, r, p)
+	return queued, tr.flush(ctx, tx)
 }
 
 // answerCall runs answerTx in its own transaction and dispatches what
@@ -494,12 +538,13 @@ func (s *Service) Replace(ctx context.Context, a auth.Actor, drawID, callID int6
 				return err
 			}
 		}
-		if err := s.Record(ctx, tx, a, "draw.replace", "draw", itoa(r.ID), p.RegionCode, p.Industry, map[string]any{
-			"specialty": c.Specialty, "position": c.Position, "call": c.ID, "reason": reason, "rule": "C15"}); err != nil {
+		tr := s.trail(r, p)
+		tr.add(a, "draw.replace", map[string]any{
+			"specialty": c.Specialty, "position": c.Position, "call": c.ID, "reason": reason, "rule": "C15"})
+		if queued, err = s.advanceAndSave(ctx, tx, r, p, tr); err != nil {
 			return err
 		}
-		queued, err = s.advance(ctx, tx, r, p)
-		return err
+		return tr.flush(ctx, tx)
 	})
 	if err != nil {
 		return Draw{}, err

@@ -29,8 +29,12 @@ func (s *Service) Commit(ctx context.Context, a auth.Actor, id int64) (Draw, err
 	if err := a.Authorize(auth.RequestDraw); err != nil {
 		return Draw{}, err
 	}
+	var r row
+	var p tender.Project
+	var pools []Pool
 	err := s.DB.Transact(ctx, func(tx *db.Tx) error {
-		r, p, err := s.lockFor(ctx, tx, a, id)
+		var err error
+		r, p, err = s.lockFor(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -44,7 +48,9 @@ func (s *Service) Commit(ctx context.Context, a auth.Actor, id int64) (Draw, err
 		if err := CheckTiming(s.Calendar, p.TradeKind, now, r.EvalStart, s.cfg.LeadDays); err != nil {
 			return err
 		}
-		pools, excl, details, err := s.fixPool(ctx, tx, r, p)
+		var excl []expert.Exclusion
+		var details map[string]any
+		pools, excl, details, err = s.fixPool(ctx, tx, r, p)
 		if err != nil {
 			return err
 		}
@@ -55,11 +61,15 @@ func (s *Service) Commit(ctx context.Context, a auth.Actor, id int64) (Draw, err
 		seed := make([]byte, SeedLen)
 		rand.Read(seed) // crypto/rand.Read never fails
 		commitment := Commitment(seed)
+		sealed := s.Keys.PII.Seal(seed, seedAAD(r.ID))
 		if _, err := tx.Exec(ctx, `UPDATE draws SET pool = ?, pool_digest = ?, exclusions = ?, exclusions_digest = ?,
 			commitment = ?, seed_sealed = ?, state = ?, committed_at = ? WHERE id = ?`, enc, digest[:], exclEnc, exclDigest[:],
-			commitment[:], s.Keys.PII.Seal(seed, seedAAD(r.ID)), Committed, db.Micros(now), r.ID); err != nil {
+			commitment[:], sealed, Committed, db.Micros(now), r.ID); err != nil {
 			return err
 		}
+		// The row as now stored, for the answer (Get would read it again).
+		r.Pool, r.PoolDigest, r.Exclusions, r.ExclusionsDigest = enc, digest[:], exclEnc, exclDigest[:]
+		r.Commitment, r.SeedSealed, r.State, r.CommittedAt = commitment[:], sealed, Committed, db.Time(db.Micros(now))
 		details["pool_digest"] = hex.EncodeToString(digest[:])
 		details["exclusions_digest"] = hex.EncodeToString(exclDigest[:])
 		details["commitment"] = hex.EncodeToString(commitment[:])
@@ -68,8 +78,12 @@ func (s *Service) Commit(ctx context.Context, a auth.Actor, id int64) (Draw, err
 	if err != nil {
 		return Draw{}, err
 	}
+	// The witness step, usually on this node, finds the pools here.
+	s.pools.put([32]byte(r.PoolDigest), pools)
 	s.changed(id)
-	return s.Get(ctx, a, id)
+	// What Get returns, from the committed row and project: a committed
+	// draw has no calls or alerts yet, and its pool is in hand.
+	return s.view(ctx, s.DB, a, r, p, true)
 }
 
 // fixPool asks the library for every quota's pool and returns the pools,
@@ -126,9 +140,17 @@ func (s *Service) fixPool(ctx context.Context, tx *db.Tx, r row, p tender.Projec
 	for _, pl := range pools {
 		sizes[pl.Specialty] = len(pl.IDs)
 	}
-	lot, err := tender.GetLot(ctx, tx, r.LotID)
-	if err != nil {
-		return nil, nil, nil, err
+	var lot tender.Lot
+	found := false
+	for _, l := range p.Lots { // read with the project (lockFor)
+		if l.ID == r.LotID {
+			lot, found = l, true
+		}
+	}
+	if !found {
+		if lot, err = tender.GetLot(ctx, tx, r.LotID); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	rule, minMembers := "A15", Panel{Kind: p.TradeKind, Budget: budget(p, lot), Complex: r.Req.Complex}.MinMembers()
 	if p.TradeKind == tender.Procurement {
@@ -282,17 +304,21 @@ func (s *Service) witness(ctx context.Context, a auth.Actor, id int64, c Contrib
 		if err := CheckTiming(s.Calendar, p.TradeKind, now, r.EvalStart, s.cfg.LeadDays); err != nil {
 			return err
 		}
+		// A committed draw has no calls yet (r.noCalls): the first ones
+		// are made now. The row is written once, with the state the
+		// calls leave it in.
+		r.Contribution, r.WitnessID, r.WitnessedAt, r.State, r.noCalls = value, a.UserID, now, Calling, true
+		tr := s.trail(r, p)
+		tr.add(a, "draw.witness", map[string]any{"contribution": hex.EncodeToString(value)})
+		var st State
+		if queued, st, err = s.advance(ctx, tx, r, p, tr); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "UPDATE draws SET contribution = ?, witness_id = ?, witnessed_at = ?, state = ? WHERE id = ?",
-			value, a.UserID, db.Micros(now), Calling, r.ID); err != nil {
+			value, a.UserID, db.Micros(now), st, r.ID); err != nil {
 			return err
 		}
-		r.Contribution, r.WitnessID, r.WitnessedAt, r.State = value, a.UserID, now, Calling
-		if err := s.Record(ctx, tx, a, "draw.witness", "draw", itoa(r.ID), p.RegionCode, p.Industry, map[string]any{
-			"contribution": hex.EncodeToString(value)}); err != nil {
-			return err
-		}
-		queued, err = s.advance(ctx, tx, r, p)
-		return err
+		return tr.flush(ctx, tx)
 	})
 	return queued, err
 }

@@ -12,3 +12,7 @@ func (s *Service) WitnessOnly(ctx context.Context, a auth.Actor, id int64, c Con
 	_, err := s.witness(ctx, a, id, c)
 	return err
 }
+
+// ForgetPools empties the node's pool cache, as on another node: the next
+// step reads the pool from the database.
+func (s *Service) ForgetPools() { s.pools.reset() }

@@ -2,6 +2,8 @@ package draw
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"ggzy/internal/db"
@@ -46,92 +48,150 @@ type sealedCall struct {
 	TendererOrgID      int64
 }
 
-// sealedCallsOf returns the holding calls of expert id (found by the keyed
-// index draw_calls.expert_index, then opened) in draws other than drawID
-// that are not yet unsealed.
-func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID, id int64) ([]sealedCall, error) {
-	rows, err := q.Query(ctx, `SELECT c.draw_id, c.specialty, c.position, c.expert_sealed, c.state, d.eval_start, d.eval_end,
-		p.tenderer_org_id FROM draw_calls c JOIN draws d ON d.id = c.draw_id JOIN projects p ON p.id = d.project_id
-		WHERE c.expert_index = ? AND d.unsealed_at = 0 AND d.id <> ? AND c.state IN (?, ?, ?)`,
-		s.expertIndex(id), drawID, holding[0], holding[1], holding[2])
+// lockExperts takes the booking locks of experts ids (PostgreSQL advisory
+// locks, in ascending order, in one statement; SQLite's transactions
+// already run one at a time).
+func lockExperts(ctx context.Context, tx *db.Tx, ids []int64) error {
+	if tx.Dialect() != db.Postgres || len(ids) == 0 {
+		return nil
+	}
+	keys := make([]int64, len(ids))
+	for i, id := range ids {
+		keys[i] = holdLockBase + id
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	args := make([]any, len(keys))
+	values := make([]string, len(keys))
+	for i, k := range keys {
+		args[i], values[i] = k, "(CAST(? AS BIGINT))"
+	}
+	// Volatile functions in the select list run after the sort, so the
+	// locks are taken in key order, as one call after another would.
+	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(k) FROM (VALUES "+strings.Join(values, ", ")+") AS v(k) ORDER BY k",
+		args...)
+	return err
+}
+
+// sealedCallsOf returns the holding calls of experts ids (found by the
+// keyed index draw_calls.expert_index, then opened) in draws other than
+// drawID that are not yet unsealed, by expert.
+func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID int64, ids []int64) (map[int64][]sealedCall, error) {
+	out := map[int64][]sealedCall{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	whose := make(map[string]int64, len(ids))
+	args := make([]any, 0, len(ids)+4)
+	for _, id := range ids {
+		ix := s.expertIndex(id)
+		if _, dup := whose[ix]; !dup {
+			whose[ix] = id
+			args = append(args, ix)
+		}
+	}
+	n := len(args)
+	args = append(args, drawID, holding[0], holding[1], holding[2])
+	// The calls of these experts first, by the keyed index alone (the
+	// CTE is materialised, so no planner, however stale its statistics,
+	// walks the open draws instead — that cost grows with every draw
+	// still sealed), then their draws. The experts' calls over the years
+	// are few; the state is checked on those.
+	rows, err := q.Query(ctx, `WITH c AS MATERIALIZED (SELECT draw_id, specialty, position, expert_sealed, expert_index, state
+		FROM draw_calls WHERE expert_index IN (`+db.Placeholders(n)+`))
+		SELECT c.draw_id, c.specialty, c.position, c.expert_sealed, c.expert_index, c.state, d.eval_start, d.eval_end,
+		p.tenderer_org_id FROM c JOIN draws d ON d.id = c.draw_id JOIN projects p ON p.id = d.project_id
+		WHERE d.unsealed_at = 0 AND d.id <> ? AND c.state IN (?, ?, ?)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []sealedCall
+	var found []sealedCall
 	for rows.Next() {
 		var c sealedCall
 		var from, to int64
-		if err := rows.Scan(&c.DrawID, &c.Specialty, &c.Position, &c.ExpertSealed, &c.State, &from, &to, &c.TendererOrgID); err != nil {
+		if err := rows.Scan(&c.DrawID, &c.Specialty, &c.Position, &c.ExpertSealed, &c.ExpertIndex, &c.State, &from, &to,
+			&c.TendererOrgID); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		c.EvalStart, c.EvalEnd = db.Time(from), db.Time(to)
-		out = append(out, c)
+		found = append(found, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	keep := out[:0]
-	for _, c := range out {
+	for _, c := range found {
 		got, err := s.expertOf(c.callRow)
 		if err != nil {
 			return nil, err
 		}
-		if got == id { // the keyed index is exact; the sealed id confirms it
-			keep = append(keep, c)
+		if id := whose[c.ExpertIndex]; got == id { // the keyed index is exact; the sealed id confirms it
+			out[id] = append(out[id], c)
 		}
 	}
-	return keep, nil
+	return out, nil
 }
 
-// heldElsewhere takes the expert's booking lock and reports why the expert
-// cannot be called for draw r ("" when they can): another sealed draw
-// holds them at an overlapping time, or — for a draw still sealed, which
-// books nobody — an engagement does (noteBooked); or, counting the
-// acceptances for the same tenderer on lists still sealed, they served it
-// more than the request's limit in its months (noteServed — the library's
-// pool counted only the engagements it knows). The sealed calls are read
-// before the engagements: a draw unsealed in between moves its holds from
-// the one to the other in one transaction, so either read sees them.
-// (After unsealing, EngageTx checks the engagements as it books.)
+// heldElsewhere takes the booking locks of the experts a round of calls
+// of draw r is about to reach and reports, per expert, why they cannot be
+// called (no entry when they can): another sealed draw holds them at an
+// overlapping time, or — for a draw still sealed, which books nobody — an
+// engagement does (noteBooked); or, counting the acceptances for the same
+// tenderer on lists still sealed, they served it more than the request's
+// limit in its months (noteServed — the library's pool counted only the
+// engagements it knows). The sealed calls are read before the
+// engagements: a draw unsealed in between moves its holds from the one to
+// the other in one transaction, so either read sees them. (After
+// unsealing, EngageTx checks the engagements as it books.) Whatever the
+// round's size, that is three statements: the locks, the sealed calls, the
+// engagements (and, only for someone with sealed acceptances for the
+// tenderer, their past services).
 //
 // Nothing of this is written anywhere but on the call (state failed and
 // the note, the expert sealed): the pool fixed at commit keeps these
 // experts, so neither it nor the exclusions tell the database operator
 // who is on a sealed list.
-func (s *Service) heldElsewhere(ctx context.Context, tx *db.Tx, r row, p tender.Project, id int64) (string, error) {
-	if err := tx.Lock(ctx, holdLockBase+id); err != nil {
-		return "", err
+func (s *Service) heldElsewhere(ctx context.Context, tx *db.Tx, r row, p tender.Project, ids []int64) (map[int64]string, error) {
+	if err := lockExperts(ctx, tx, ids); err != nil {
+		return nil, err
 	}
-	calls, err := s.sealedCallsOf(ctx, tx, r.ID, id)
+	sealed, err := s.sealedCallsOf(ctx, tx, r.ID, ids)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	held := map[int64]bool{}
+	if r.UnsealedAt.IsZero() {
+		if held, err = expert.HeldAmong(ctx, tx, ids, r.EvalStart, r.EvalEnd); err != nil {
+			return nil, err
+		}
 	}
 	since := s.Clock.Now().AddDate(0, -r.Req.ServesMonths, 0)
-	served := 0
-	for _, c := range calls {
-		if c.EvalEnd.After(r.EvalStart) && c.EvalStart.Before(r.EvalEnd) {
-			return noteBooked, nil
+	notes := map[int64]string{}
+	for _, id := range ids {
+		served, booked := 0, false
+		for _, c := range sealed[id] {
+			if c.EvalEnd.After(r.EvalStart) && c.EvalStart.Before(r.EvalEnd) {
+				booked = true
+				break
+			}
+			if c.State == Accepted && c.TendererOrgID == p.TendererOrgID && !c.EvalStart.Before(since) {
+				served++
+			}
 		}
-		if c.State == Accepted && c.TendererOrgID == p.TendererOrgID && !c.EvalStart.Before(since) {
-			served++
+		if booked || held[id] {
+			notes[id] = noteBooked
+			continue
+		}
+		if served > 0 && r.Req.ServesMonths > 0 {
+			n, err := expert.ServedCount(ctx, tx, id, p.TendererOrgID, since)
+			if err != nil {
+				return nil, err
+			}
+			if n+served > r.Req.MaxServes {
+				notes[id] = noteServed
+			}
 		}
 	}
-	if r.UnsealedAt.IsZero() {
-		held, err := expert.Held(ctx, tx, id, r.EvalStart, r.EvalEnd)
-		if err != nil || held {
-			return noteBooked, err
-		}
-	}
-	if served > 0 && r.Req.ServesMonths > 0 {
-		n, err := expert.ServedCount(ctx, tx, id, p.TendererOrgID, since)
-		if err != nil {
-			return "", err
-		}
-		if n+served > r.Req.MaxServes {
-			return noteServed, nil
-		}
-	}
-	return "", nil
+	return notes, nil
 }

@@ -1,6 +1,7 @@
 package draw_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -56,9 +57,17 @@ func TestScenario(t *testing.T) {
 	if d.Excluded[string(expert.ReasonTenderer)] != 1 || d.Excluded[string(expert.ReasonOther)] != 1 {
 		t.Fatalf("exclusions by reason %v", d.Excluded)
 	}
+	// Commit answers with the draw as Get reads it back (it builds the
+	// answer from what it wrote).
+	if got, err := f.Draw.Get(ctx, f.staff, d.ID); err != nil || !reflect.DeepEqual(got, d) {
+		t.Fatalf("Get after Commit: %v\n%+v\n%+v", err, got, d)
+	}
 	if _, err := f.Draw.Commit(ctx, f.staff, d.ID); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("second commit: %v", err)
 	}
+	// The witness's node has not seen the pool (another node committed):
+	// it reads it from the draw.
+	f.Draw.ForgetPools()
 	if _, err := f.Draw.Witness(ctx, f.staff, d.ID, draw.Contribution{Value: contribution}); !errs.Is(err, errs.Forbidden) {
 		t.Fatalf("staff as witness: %v", err)
 	}

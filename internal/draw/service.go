@@ -61,6 +61,7 @@ type Service struct {
 	voice   *notify.Voice
 	mail    *notify.Mail
 	hub     hub
+	pools   poolCache
 }
 
 // New wires the service with DefaultConfig and the in-app channel only.

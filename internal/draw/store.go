@@ -43,6 +43,8 @@ type row struct {
 	CreatedBy                      int64
 	CreatedAt, CommittedAt         time.Time
 	WitnessedAt, UnsealedAt        time.Time
+
+	noCalls bool // known to have no calls yet (just witnessed): nothing to read
 }
 
 const drawCols = `d.id, d.project_id, d.lot_id, d.centre_id, d.eval_start, d.eval_end, d.venue, d.booking_id, d.request,
@@ -215,31 +217,76 @@ func callByID(ctx context.Context, q db.Querier, drawID, id int64) (callRow, err
 	return c, err
 }
 
-func insertCall(ctx context.Context, tx *db.Tx, c *callRow) error {
-	return tx.QueryRow(ctx, `INSERT INTO draw_calls (draw_id, specialty, position, token, expert_sealed, expert_index,
+// insertCalls stores a round of calls in one statement and sets their ids.
+func insertCalls(ctx context.Context, tx *db.Tx, cs []callRow) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	const cols = 14
+	args := make([]any, 0, cols*len(cs))
+	values := make([]string, len(cs))
+	for i, c := range cs {
+		values[i] = "(" + db.Placeholders(cols) + ")"
+		args = append(args, c.DrawID, c.Specialty, c.Position, c.Token, c.ExpertSealed, c.ExpertIndex, c.ExpertID, c.Channel,
+			c.State, db.Micros(c.QueuedAt), db.Micros(c.Deadline), db.Micros(c.AnsweredAt), c.EngagementID, c.Note)
+	}
+	rows, err := tx.Query(ctx, `INSERT INTO draw_calls (draw_id, specialty, position, token, expert_sealed, expert_index,
 		expert_id, channel, state, queued_at, deadline, answered_at, engagement_id, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.DrawID, c.Specialty, c.Position, c.Token, c.ExpertSealed, c.ExpertIndex, c.ExpertID, c.Channel, c.State,
-		db.Micros(c.QueuedAt), db.Micros(c.Deadline), db.Micros(c.AnsweredAt), c.EngagementID, c.Note).Scan(&c.ID)
-}
-
-func alertsOf(ctx context.Context, q db.Querier, drawID int64) ([]Alert, error) {
-	rows, err := q.Query(ctx, "SELECT id, at, message FROM draw_alerts WHERE draw_id = ? ORDER BY id", drawID)
+		VALUES `+strings.Join(values, ", ")+` RETURNING id, specialty, position`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := []Alert{}
+	// RETURNING gives no order: match by (specialty, position), unique in
+	// a draw.
+	at := make(map[string]int, len(cs))
+	for i, c := range cs {
+		at[c.Specialty+"\x00"+itoa(int64(c.Position))] = i
+	}
+	n := 0
+	for rows.Next() {
+		var id int64
+		var spec string
+		var pos int
+		if err := rows.Scan(&id, &spec, &pos); err != nil {
+			return err
+		}
+		i, ok := at[spec+"\x00"+itoa(int64(pos))]
+		if !ok {
+			return errs.E(errs.Internal, "通知记录写入结果不符")
+		}
+		cs[i].ID = id
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(cs) {
+		return errs.E(errs.Internal, "通知记录写入结果不符")
+	}
+	return nil
+}
+
+// alertsOf lists a draw's alerts and the specialties they are about.
+func alertsOf(ctx context.Context, q db.Querier, drawID int64) ([]Alert, map[string]bool, error) {
+	rows, err := q.Query(ctx, "SELECT id, at, message, specialty FROM draw_alerts WHERE draw_id = ? ORDER BY id", drawID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out, specs := []Alert{}, map[string]bool{}
 	for rows.Next() {
 		var a Alert
 		var at int64
-		if err := rows.Scan(&a.ID, &at, &a.Message); err != nil {
-			return nil, err
+		var spec string
+		if err := rows.Scan(&a.ID, &at, &a.Message, &spec); err != nil {
+			return nil, nil, err
 		}
 		a.At = db.Time(at)
 		out = append(out, a)
+		specs[spec] = true
 	}
-	return out, rows.Err()
+	return out, specs, rows.Err()
 }
 
 // supervisorOrgs are the supervisory departments of industry whose

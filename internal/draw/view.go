@@ -170,15 +170,20 @@ func (s *Service) view(ctx context.Context, q db.Querier, a auth.Actor, r row, p
 		}
 	}
 	d.NamesVisible = seesNames(a, p, d.Unsealed, resultOut)
-	calls, err := callsOf(ctx, q, r.ID)
-	if err != nil {
-		return d, err
+	// Calls and alerts come with the witness (advance): before it there
+	// is nothing to read.
+	preWitness := r.State == Requested || r.State == Committed
+	var calls []callRow
+	short := map[string]bool{} // the specialties the pool ran out for
+	if !preWitness {
+		var err error
+		if calls, err = callsOf(ctx, q, r.ID); err != nil {
+			return d, err
+		}
+		if d.Alerts, short, err = alertsOf(ctx, q, r.ID); err != nil {
+			return d, err
+		}
 	}
-	alerts, err := alertsOf(ctx, q, r.ID)
-	if err != nil {
-		return d, err
-	}
-	d.Alerts = alerts
 	l := newLedger(r.Req.Quotas, pools, nil)
 	for _, c := range calls {
 		l.record(c.Specialty, c.Position, 0)
@@ -202,34 +207,10 @@ func (s *Service) view(ctx context.Context, q db.Querier, a auth.Actor, r row, p
 		}
 		d.Calls = append(d.Calls, call)
 	}
-	short := map[string]bool{}
-	var shortSpecs []string
-	if err := queryStrings(ctx, q, &shortSpecs, "SELECT DISTINCT specialty FROM draw_alerts WHERE draw_id = ?", r.ID); err != nil {
-		return d, err
-	}
-	for _, sp := range shortSpecs {
-		short[sp] = true
-	}
 	for _, spec := range l.specs {
 		pr := l.progress(spec, d.PoolSizes[spec])
 		pr.Exhausted = short[spec] && pr.Waiting == 0 && pr.Missing > 0
 		d.Progress = append(d.Progress, pr)
 	}
 	return d, nil
-}
-
-func queryStrings(ctx context.Context, q db.Querier, out *[]string, query string, args ...any) error {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		*out = append(*out, v)
-	}
-	return rows.Err()
 }

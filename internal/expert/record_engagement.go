@@ -25,6 +25,34 @@ func Held(ctx context.Context, q db.Querier, expertID int64, from, to time.Time)
 	return n > 0, err
 }
 
+// HeldAmong is Held for several experts in one statement: the set of ids
+// that an engagement holds at a time overlapping [from, to).
+func HeldAmong(ctx context.Context, q db.Querier, ids []int64, from, to time.Time) (map[int64]bool, error) {
+	held := map[int64]bool{}
+	if len(ids) == 0 {
+		return held, nil
+	}
+	args := make([]any, 0, len(ids)+2)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, db.Micros(from), db.Micros(to))
+	rows, err := q.Query(ctx, `SELECT DISTINCT expert_id FROM expert_engagements WHERE expert_id IN (`+
+		db.Placeholders(len(ids))+`) AND to_at > ? AND from_at < ? AND outcome IN ('invited', 'accepted', 'served')`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		held[id] = true
+	}
+	return held, rows.Err()
+}
+
 // RecordEngagementTx writes an engagement that already took place, with
 // its outcome as it stands (invited for a call still waiting for its
 // answer). Unlike EngageTx it refuses no overlap: it records what
