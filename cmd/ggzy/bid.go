@@ -244,24 +244,28 @@ var receiptKinds = map[string]string{"submit": "递交", "replace": "替换", "w
 
 func printReceipt(out io.Writer, sr bidding.SignedReceipt) {
 	r := sr.Receipt
-	fmt.Fprintf(out, "  回执编号：%d（%s）\n  项目：%s · %s（标段 %d）\n  投标人：%s（%s）\n  文件 SM3：%s（%d 字节）\n  平台收到时间：%s\n  投标截止时间：%s\n",
-		r.Seq, receiptKinds[r.Kind], r.ProjectCode, r.LotName, r.LotID, r.BidderName, r.CreditCode, r.Digest, r.Size,
+	fmt.Fprintf(out, "  回执编号：%d（%s）\n  项目：%s · %s（标段 %d）\n  投标人：%s（%s）\n  %s：%s（%d 字节）\n  平台收到时间：%s\n  投标截止时间：%s\n",
+		r.Seq, receiptKinds[r.Kind], r.ProjectCode, r.LotName, r.LotID, r.BidderName, r.CreditCode, digestName(r.Version), r.Digest, r.Size,
 		clock.Format(r.ReceivedAt), clock.Format(r.Deadline))
 }
 
-// sm3File is the SM3 (hex) and size of a file, read as a stream.
-func sm3File(path string) (string, int64, error) {
+// digestName names what a receipt's digest is, by its version.
+func digestName(version int) string {
+	if version == 1 {
+		return "文件 SM3"
+	}
+	return "投标文件摘要（SM3，见 ggzy seal）"
+}
+
+// receiptDigestOf is the digest and size a receipt of the given version
+// names for the file at path, read as a stream (bidding.ReceiptDigest).
+func receiptDigestOf(version int, path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
-	h := sm3.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return bidding.ReceiptDigest(version, f)
 }
 
 func runBidSubmit(ctx context.Context, args []string, out io.Writer) error {
@@ -289,14 +293,33 @@ func runBidSubmit(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s 不是普通文件", path)
 	}
-	// The file streams as the request body; its SM3 is computed on the way
-	// so the receipt can be checked against what was sent.
+	// The file streams as the request body; its digests are computed on
+	// the way so the receipt can be checked against what was sent: the
+	// container digest (receipts of version 2), and the SM3 of the file
+	// for a platform that still issues version 1.
 	h := sm3.New()
+	pr, pw := io.Pipe()
+	type digest struct {
+		d   []byte
+		err error
+	}
+	done := make(chan digest, 1)
+	go func() {
+		d, _, err := sealed.ContainerDigestOf(pr)
+		io.Copy(io.Discard, pr)
+		done <- digest{d, err}
+	}()
 	var sr bidding.SignedReceipt
-	if err := c.call(ctx, "PUT", lotPath(af.lot, "/bid"), io.TeeReader(f, h), fi.Size(), "application/octet-stream", &sr); err != nil {
+	err = c.call(ctx, "PUT", lotPath(af.lot, "/bid"), io.TeeReader(f, io.MultiWriter(h, pw)), fi.Size(), "application/octet-stream", &sr)
+	pw.Close()
+	cd := <-done
+	if err != nil {
 		return fmt.Errorf("递交失败：%w", err)
 	}
-	sent := hex.EncodeToString(h.Sum(nil))
+	sent := hex.EncodeToString(cd.d)
+	if sr.Receipt.Version == 1 {
+		sent = hex.EncodeToString(h.Sum(nil))
+	}
 	pub, err := c.receiptKey(ctx)
 	if err != nil {
 		return fmt.Errorf("投标文件已递交，但无法取得平台公钥核验回执：%w", err)
@@ -478,7 +501,7 @@ func runReceiptVerify(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("receipt verify", "离线核验平台回执的签名（及投标文件的摘要）", out)
 	keyPath := fs.String("key", "", "平台公钥文件（PEM，取自 /api/v1/receipt-key，宜从可信渠道获得）")
 	server := fs.String("server", env("GGZY_SERVER", ""), "或从此平台地址取公钥（环境变量 GGZY_SERVER）")
-	file := fs.String("file", "", "加密投标文件：核对其 SM3 摘要与大小是否与回执一致")
+	file := fs.String("file", "", "加密投标文件：核对其摘要（ggzy seal 显示的投标文件摘要）与大小是否与回执一致")
 	pos, err := parseMixed(fs, args)
 	if err != nil {
 		return err
@@ -526,14 +549,15 @@ func runReceiptVerify(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintln(out, "回执签名有效：")
 	printReceipt(out, sr)
 	if *file != "" {
-		sum, size, err := sm3File(*file)
+		sum, size, err := receiptDigestOf(sr.Receipt.Version, *file)
 		if err != nil {
-			return fmt.Errorf("无法读取投标文件：%w", err)
+			return fmt.Errorf("文件与回执不符：无法计算投标文件的摘要：%s", errMessage(err))
 		}
 		if sum != sr.Receipt.Digest || size != sr.Receipt.Size {
-			return fmt.Errorf("文件与回执不符：文件 SM3 %s（%d 字节），回执记载 %s（%d 字节）", sum, size, sr.Receipt.Digest, sr.Receipt.Size)
+			return fmt.Errorf("文件与回执不符：文件的%s为 %s（%d 字节），回执记载 %s（%d 字节）", digestName(sr.Receipt.Version), sum, size,
+				sr.Receipt.Digest, sr.Receipt.Size)
 		}
-		fmt.Fprintf(out, "文件 %s 与回执一致（SM3 %s）\n", *file, sum)
+		fmt.Fprintf(out, "文件 %s 与回执一致（%s %s）\n", *file, digestName(sr.Receipt.Version), sum)
 	}
 	return nil
 }

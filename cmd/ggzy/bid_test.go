@@ -167,6 +167,27 @@ func TestBidCommands(t *testing.T) {
 	if code, _, errOut := runCmd(t, "receipt", "verify", "--key", keyFile, receipt, "--file", plain); code != 1 || !strings.Contains(errOut, "文件与回执不符") {
 		t.Fatalf("other file: exit %d err %q", code, errOut)
 	}
+	// The receipt names the container digest (the one `ggzy seal`
+	// prints), recomputed from the file offline; a changed byte, a
+	// truncated file or another container of the same bidder does not
+	// match it.
+	data, err := os.ReadFile(file)
+	e.Must(err)
+	cd, _, err := sealed.ContainerDigestOf(bytes.NewReader(data))
+	e.Must(err)
+	if sr.Receipt.Version != 2 || sr.Receipt.Digest != hex.EncodeToString(cd) || sr.Receipt.Size != int64(len(data)) {
+		t.Fatalf("receipt v%d names %s (%d bytes), the container digest is %x (%d bytes)", sr.Receipt.Version,
+			sr.Receipt.Digest, sr.Receipt.Size, cd, len(data))
+	}
+	flipped := bytes.Clone(data)
+	flipped[len(flipped)/2] ^= 1
+	for name, c := range map[string][]byte{"flipped": flipped, "truncated": data[:len(data)-10],
+		"another": sealFor(t, b1, lot, 451*money.OneWan, e.Clock.Now())} {
+		p := writeFile(t, filepath.Join(dir, name+".bid"), c)
+		if code, _, errOut := runCmd(t, "receipt", "verify", "--key", keyFile, receipt, "--file", p); code != 1 || !strings.Contains(errOut, "文件与回执不符") {
+			t.Errorf("%s file: exit %d err %q", name, code, errOut)
+		}
+	}
 	changed := bytes.Replace(rb, []byte(`"seq": `+strconv.FormatInt(sr.Receipt.Seq, 10)), []byte(`"seq": 999`), 1)
 	forged := writeFile(t, filepath.Join(dir, "forged.json"), changed)
 	if code, _, errOut := runCmd(t, "receipt", "verify", "--key", keyFile, forged); code != 1 || !strings.Contains(errOut, "回执签名无效") {

@@ -94,8 +94,8 @@ func printSummary(out io.Writer, s demo.Summary, took time.Duration) {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k.Label(), s.ByKind[k]))
 	}
 	fmt.Fprintf(out, "\n已载入（用时 %s）：\n", took.Round(time.Second))
-	fmt.Fprintf(out, "  交易项目 %d 个：%s；已成交 %d、公告中 %d、待受理 %d（超期 %d）、绿色通道 %d\n", s.Projects,
-		strings.Join(kinds, "、"), s.ByState[tender.Awarded], s.ByState[tender.Tendering], s.ByState[tender.Submitted],
+	fmt.Fprintf(out, "  交易项目 %d 个：%s；已成交 %d、已归档 %d、公告中 %d、待受理 %d（超期 %d）、绿色通道 %d\n", s.Projects,
+		strings.Join(kinds, "、"), s.ByState[tender.Awarded], s.ByState[tender.Archived], s.ByState[tender.Tendering], s.ByState[tender.Submitted],
 		s.Overdue, s.Green)
 	fmt.Fprintf(out, "  公告 %d 条：已发布 %d、待发布 %d、待审核 %d\n", s.Notices, s.NoticeStates[notice.Published],
 		s.NoticeStates[notice.Scheduled], s.NoticeStates[notice.Review])

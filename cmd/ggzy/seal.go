@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,8 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/emmansun/gmsm/sm3"
 
 	"ggzy/internal/ca"
 	"ggzy/internal/clock"
@@ -120,10 +117,10 @@ func runSeal(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fmt.Fprintf(out, "  工期（交货期）：%d 日历天\n", form.DurationDays)
 	fmt.Fprintf(out, "  投标文件：%d 个，明文共 %s 字节（含投标函）\n", sum.Files, group(sum.PlainBytes))
 	fmt.Fprintf(out, "  加密文件：%s 字节，%d 块\n", group(sum.Size), sum.Chunks)
-	fmt.Fprintf(out, "  文件 SM3：%x\n", sum.Digest)
+	fmt.Fprintf(out, "  投标文件摘要（SM3，平台回执记载此值）：%x\n", sum.ContainerDigest)
 	fmt.Fprintf(out, "  签名的密文摘要 SM3：%x\n", sum.CipherDigest)
 	fmt.Fprintf(out, "  证书：%s（SM3 指纹 %s）\n", signer.Cert.Subject.String(), ca.Fingerprint(signer.Cert))
-	fmt.Fprintln(out, "请在投标截止时间前上传，并核对平台回执中的摘要与上面的“文件 SM3”一致。开标时须用同一私钥解密，请妥善保管。")
+	fmt.Fprintln(out, "请在投标截止时间前上传，并核对平台回执中的摘要与上面的“投标文件摘要”一致（ggzy receipt verify --file 可离线核对）。开标时须用同一私钥解密，请妥善保管。")
 	return nil
 }
 
@@ -142,8 +139,7 @@ func runSealInspect(args []string, out io.Writer) error {
 		return fmt.Errorf("打开加密投标文件: %w", err)
 	}
 	defer f.Close()
-	h := sm3.New()
-	env, err := sealed.Inspect(io.TeeReader(f, h))
+	env, err := sealed.Inspect(f)
 	if err != nil {
 		return describe(err)
 	}
@@ -156,7 +152,7 @@ func runSealInspect(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "  证书 SM3 指纹：%s\n", ca.Fingerprint(c))
 	fmt.Fprintf(out, "  证书有效期：%s 至 %s\n", clock.Format(c.NotBefore), clock.Format(c.NotAfter))
 	fmt.Fprintf(out, "  大小：%s 字节，%d 块（每块 %d 字节）\n", group(env.Size), env.Chunks, env.ChunkSize)
-	fmt.Fprintf(out, "  文件 SM3：%s\n", hex.EncodeToString(h.Sum(nil)))
+	fmt.Fprintf(out, "  投标文件摘要（SM3，平台回执记载此值）：%x\n", env.ContainerDigest())
 	fmt.Fprintf(out, "  签名的密文摘要 SM3：%x\n", env.CipherDigest)
 	fmt.Fprintf(out, "  封装时间：%s（北京时间，封装电脑的时钟，仅供参考）\n", clock.Format(env.SealedAt))
 	fmt.Fprintf(out, "  机器特征码：%s\n", env.Fingerprint)

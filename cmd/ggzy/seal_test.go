@@ -18,7 +18,6 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"ggzy/internal/ca"
-	"ggzy/internal/gm"
 	"ggzy/internal/sealed"
 )
 
@@ -90,10 +89,14 @@ func TestSealAndInspect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := gm.SM3(data)
-	digest := hex.EncodeToString(sum[:])
+	// The digest a receipt names: the container digest of the file.
+	cd, _, err := sealed.ContainerDigestOf(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := hex.EncodeToString(cd)
 	for _, want := range []string{"标段：7", "投标报价：123,456,789.00 元（12345678900 分）", "投标文件：2 个",
-		"文件 SM3：" + digest, "加密文件：" + group(int64(len(data))) + " 字节"} {
+		"投标文件摘要（SM3，平台回执记载此值）：" + digest, "加密文件：" + group(int64(len(data))) + " 字节"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("seal output lacks %q:\n%s", want, stdout)
 		}
@@ -106,7 +109,7 @@ func TestSealAndInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("inspect: exit %d out %q err %q", code, stdout, errOut)
 	}
-	for _, want := range []string{"格式版本：1", "标段：7", "证书主体：CN=昭通市某某建设有限公司", "文件 SM3：" + digest,
+	for _, want := range []string{"格式版本：1", "标段：7", "证书主体：CN=昭通市某某建设有限公司", "投标文件摘要（SM3，平台回执记载此值）：" + digest,
 		"每块 4096 字节", "校验通过"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("inspect output lacks %q:\n%s", want, stdout)

@@ -23,21 +23,22 @@ const (
 	ViewWorkbench Action = "workbench.view"
 
 	// The front door (service guide, intake, notices, venues, portal).
-	ReadGuide     Action = "guide.read"
-	ManageGuide   Action = "guide.manage"
-	CreateProject Action = "project.create"   // register and edit one's own project, submit it
-	ReadProject   Action = "project.read"     // own projects; staff/supervisors in jurisdiction
-	DecideIntake  Action = "project.decide"   // accept or return a submitted project
-	ListIntake    Action = "project.list"     // the intake queue and overdue items
-	DraftNotice   Action = "notice.draft"     // draft and submit a notice for review
-	ReviewNotice  Action = "notice.review"    // approve (schedule) or reject a notice
-	ReadNotice    Action = "notice.read"      // published notices and their attachments
-	DownloadDocs  Action = "notice.download"  // tender documents (free, no precondition: RULES B2)
-	ReadDownloads Action = "notice.downloads" // who obtained documents: only after the bid deadline (B3)
-	ReadVenues    Action = "venue.read"
-	ManageRooms   Action = "venue.rooms"
-	BookVenue     Action = "venue.book" // book or cancel opening / evaluation slots
-	ReadPortal    Action = "portal.read"
+	ReadGuide      Action = "guide.read"
+	ManageGuide    Action = "guide.manage"
+	CreateProject  Action = "project.create"   // register and edit one's own project, submit it
+	ReadProject    Action = "project.read"     // own projects; staff/supervisors in jurisdiction
+	DecideIntake   Action = "project.decide"   // accept or return a submitted project
+	ListIntake     Action = "project.list"     // the intake queue and overdue items
+	ArchiveProject Action = "project.archive"  // archive an awarded, failed or terminated project (归档)
+	DraftNotice    Action = "notice.draft"     // draft and submit a notice for review
+	ReviewNotice   Action = "notice.review"    // approve (schedule) or reject a notice
+	ReadNotice     Action = "notice.read"      // published notices and their attachments
+	DownloadDocs   Action = "notice.download"  // tender documents (free, no precondition: RULES B2)
+	ReadDownloads  Action = "notice.downloads" // who obtained documents: only after the bid deadline (B3)
+	ReadVenues     Action = "venue.read"
+	ManageRooms    Action = "venue.rooms"
+	BookVenue      Action = "venue.book" // book or cancel opening / evaluation slots
+	ReadPortal     Action = "portal.read"
 )
 
 var everyone = []Role{Anonymous, Tenderer, Agent, Bidder, Expert, Staff, Supervisor, Admin}
@@ -46,35 +47,36 @@ var signedIn = []Role{Tenderer, Agent, Bidder, Expert, Staff, Supervisor, Admin}
 // policy is the whole access table: an action not listed, or a role not
 // listed for it, is refused.
 var policy = map[Action][]Role{
-	ReadCentres:   everyone,
-	ReadCalendar:  everyone,
-	RegisterOrg:   {Anonymous}, // free self-service registration (RULES B2)
-	CreateCentre:  {Admin},
-	ListOrgs:      {Staff, Supervisor, Admin},
-	ReadOrg:       signedIn, // own organisation; staff/supervisor/admin within jurisdiction
-	DecideOrg:     {Staff, Admin},
-	ReadSelf:      signedIn,
-	ListUsers:     {Staff, Admin},
-	CreateUser:    {Admin},
-	ManageTokens:  {Tenderer, Agent, Bidder, Staff, Admin},
-	ReadAudit:     {Supervisor, Admin},
-	ProveAudit:    {Supervisor, Admin, Staff},
-	ViewWorkbench: signedIn,
-	ReadGuide:     everyone,
-	ManageGuide:   {Staff, Admin},
-	CreateProject: {Tenderer, Agent},
-	ReadProject:   {Tenderer, Agent, Staff, Supervisor, Admin},
-	DecideIntake:  {Staff, Admin},
-	ListIntake:    {Staff, Supervisor, Admin},
-	DraftNotice:   {Tenderer, Agent, Staff},
-	ReviewNotice:  {Staff, Admin},
-	ReadNotice:    everyone,
-	DownloadDocs:  {Bidder},
-	ReadDownloads: {Tenderer, Agent, Staff, Supervisor, Admin},
-	ReadVenues:    {Tenderer, Agent, Staff, Supervisor, Admin},
-	ManageRooms:   {Staff, Admin},
-	BookVenue:     {Tenderer, Agent, Staff},
-	ReadPortal:    everyone,
+	ReadCentres:    everyone,
+	ReadCalendar:   everyone,
+	RegisterOrg:    {Anonymous}, // free self-service registration (RULES B2)
+	CreateCentre:   {Admin},
+	ListOrgs:       {Staff, Supervisor, Admin},
+	ReadOrg:        signedIn, // own organisation; staff/supervisor/admin within jurisdiction
+	DecideOrg:      {Staff, Admin},
+	ReadSelf:       signedIn,
+	ListUsers:      {Staff, Admin},
+	CreateUser:     {Admin},
+	ManageTokens:   {Tenderer, Agent, Bidder, Staff, Admin},
+	ReadAudit:      {Supervisor, Admin},
+	ProveAudit:     {Supervisor, Admin, Staff},
+	ViewWorkbench:  signedIn,
+	ReadGuide:      everyone,
+	ManageGuide:    {Staff, Admin},
+	CreateProject:  {Tenderer, Agent},
+	ReadProject:    {Tenderer, Agent, Staff, Supervisor, Admin},
+	DecideIntake:   {Staff, Admin},
+	ListIntake:     {Staff, Supervisor, Admin},
+	ArchiveProject: {Staff, Admin},
+	DraftNotice:    {Tenderer, Agent, Staff},
+	ReviewNotice:   {Staff, Admin},
+	ReadNotice:     everyone,
+	DownloadDocs:   {Bidder},
+	ReadDownloads:  {Tenderer, Agent, Staff, Supervisor, Admin},
+	ReadVenues:     {Tenderer, Agent, Staff, Supervisor, Admin},
+	ManageRooms:    {Staff, Admin},
+	BookVenue:      {Tenderer, Agent, Staff},
+	ReadPortal:     everyone,
 }
 
 // Can reports whether role r may perform a.

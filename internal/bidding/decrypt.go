@@ -1,6 +1,7 @@
 package bidding
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"io"
@@ -38,14 +39,15 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 	if err := f.Err(); err != nil {
 		return Opened{}, err
 	}
-	o, found, err := getOpening(ctx, s.DB, lotID)
+	_, o, found, err := current(ctx, s.DB, lotID) // the lot's current round (round.go)
 	if err != nil {
 		return Opened{}, err
 	}
 	if !found {
 		return Opened{}, errNoOpening
 	}
-	b, err := openedOf(ctx, s.DB, lotID, a.OrgID)
+	round := o.round
+	b, err := openedOf(ctx, s.DB, lotID, round, a.OrgID)
 	if err != nil {
 		return Opened{}, err
 	}
@@ -66,14 +68,14 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 			return err
 		}
 		now := s.now()
-		o, _, err := getOpening(ctx, tx, lotID)
+		o, _, err := getOpening(ctx, tx, lotID, round)
 		if err != nil {
 			return err
 		}
 		if o.state != Decrypting || !now.Before(o.windowEndsAt) {
 			return errs.E(errs.Conflict, "解密时间已结束")
 		}
-		b, err := openedOf(ctx, tx, lotID, a.OrgID)
+		b, err := openedOf(ctx, tx, lotID, round, a.OrgID)
 		if err != nil {
 			return err
 		}
@@ -93,7 +95,7 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 		if err != nil {
 			return err
 		}
-		details := map[string]any{"lot": l.Name, "bid": b.id}
+		details := map[string]any{"lot": l.Name, "round": round, "bid": b.id}
 		switch cause {
 		case CauseNone:
 			if err := s.storeDecrypted(ctx, tx, b, l, contents, key); err != nil {
@@ -116,7 +118,7 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 		if err := s.Record(ctx, tx, a, "bid.decrypt", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry, details); err != nil {
 			return err
 		}
-		if b, err = openedOf(ctx, tx, lotID, a.OrgID); err != nil {
+		if b, err = openedOf(ctx, tx, lotID, round, a.OrgID); err != nil {
 			return err
 		}
 		names, err := orgNames(ctx, tx, []int64{b.orgID})
@@ -126,11 +128,11 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 		out = s.view(ctx, tx, b, names)
 		// Everybody done: no need to wait for the window.
 		var pending int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM opened_bids WHERE lot_id = ? AND status = ?", lotID, Pending).Scan(&pending); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM opened_bids WHERE lot_id = ? AND round = ? AND status = ?", lotID, round, Pending).Scan(&pending); err != nil {
 			return err
 		}
 		if pending == 0 {
-			return s.finish(ctx, tx, lotID)
+			return s.finish(ctx, tx, lotID, round)
 		}
 		return nil
 	})
@@ -150,11 +152,71 @@ func (s *Service) Decrypt(ctx context.Context, a auth.Actor, lotID int64, key []
 
 // open decrypts and verifies a stored bid with key, discarding the files'
 // bytes (their digests are kept), and says why it failed if it did. The
-// stored file must still be the one receipted: its SM3 is checked before
-// anything is blamed on the bidder, so a file swapped in the store (for
-// instance for the bidder's own earlier, replaced bid) is damage, not a
-// wrong key. A read error is returned for the bidder to retry.
+// container is reassembled from its envelope, kept sealed in the bid's
+// bids row, and its chunk section in the file store (see receive). It must
+// still be the container receipted before anything is blamed on the
+// bidder: a section swapped in the store (for instance for the bidder's
+// own earlier, replaced bid's) fails the bidder's signed digest, which
+// sealed.Open checks before it calls a failure the bidder's, and the
+// envelope must give the receipt's container digest. So such a swap is
+// damage, not a wrong key. A read error is returned for the bidder to
+// retry.
 func (s *Service) open(ctx context.Context, b openedRow, key []byte) (sealed.Contents, Cause, error) {
+	var sealedRec []byte
+	err := s.DB.QueryRow(ctx, "SELECT sealed FROM bids WHERE id = ?", b.id).Scan(&sealedRec)
+	if errs.Is(err, errs.NotFound) {
+		return sealed.Contents{}, CauseMissing, nil // the envelope is gone with its row
+	}
+	if err != nil {
+		return sealed.Contents{}, CauseNone, err
+	}
+	rec, _, err := s.unseal(b.lotID, b.round, sealedRec)
+	if err != nil {
+		return sealed.Contents{}, CauseNone, err
+	}
+	if rec.Section == "" {
+		return s.openWhole(ctx, b, key)
+	}
+	rc, err := s.Blobs.Open(ctx, rec.Section)
+	if errs.Is(err, errs.NotFound) {
+		return sealed.Contents{}, CauseMissing, nil
+	}
+	if err != nil {
+		return sealed.Contents{}, CauseNone, errs.Wrap(errs.Internal, err, "读取投标文件失败，请稍后重试")
+	}
+	defer rc.Close()
+	c, openErr := sealed.Open(io.MultiReader(bytes.NewReader(rec.Head), rc, bytes.NewReader(rec.Trailer)), key, nil)
+	// The envelope is the one receipted: its container digest, with the
+	// section's digest as its trailer gives it (which Open has checked
+	// against the section, unless it stopped at a wrong key).
+	if hex.EncodeToString(sealed.EnvelopeDigest(rec.Head, rec.Trailer)) != b.blobKey {
+		return c, CauseDamaged, nil
+	}
+	cause, err := causeOf(c, b, openErr)
+	return c, cause, err
+}
+
+// causeOf is whose fault Open's outcome on an intact, receipted container
+// is.
+func causeOf(c sealed.Contents, b openedRow, openErr error) (Cause, error) {
+	switch {
+	case openErr == nil:
+		if fingerprint(c.Envelope) != b.certFP {
+			return CauseDamaged, nil
+		}
+		return CauseNone, nil
+	case errors.Is(openErr, sealed.ErrWrongKey):
+		return CauseWrongKey, nil
+	case errors.Is(openErr, sealed.ErrDamaged):
+		return CauseDamaged, nil
+	}
+	return CauseNone, errs.Wrap(errs.Internal, openErr, "解密过程出错，请稍后重试")
+}
+
+// openWhole opens a bid received before containers were stored split: the
+// whole container is in the file store under its SM3, which is also the
+// receipt's digest, and is checked while it is read.
+func (s *Service) openWhole(ctx context.Context, b openedRow, key []byte) (sealed.Contents, Cause, error) {
 	rc, err := s.Blobs.Open(ctx, b.blobKey)
 	if errs.Is(err, errs.NotFound) {
 		return sealed.Contents{}, CauseMissing, nil
@@ -172,18 +234,8 @@ func (s *Service) open(ctx context.Context, b openedRow, key []byte) (sealed.Con
 	if hex.EncodeToString(h.Sum(nil)) != b.blobKey {
 		return c, CauseDamaged, nil
 	}
-	switch {
-	case openErr == nil:
-		if fingerprint(c.Envelope) != b.certFP {
-			return c, CauseDamaged, nil
-		}
-		return c, CauseNone, nil
-	case errors.Is(openErr, sealed.ErrWrongKey):
-		return c, CauseWrongKey, nil
-	case errors.Is(openErr, sealed.ErrDamaged):
-		return c, CauseDamaged, nil
-	}
-	return c, CauseNone, errs.Wrap(errs.Internal, openErr, "解密过程出错，请稍后重试")
+	cause, err := causeOf(c, b, openErr)
+	return c, cause, err
 }
 
 // storeDecrypted keeps what the opening shows of a decrypted bid and the

@@ -149,8 +149,14 @@ func (f *fixture) addProject() tender.Project {
 // publishTender publishes the tender notice through the notice service:
 // drafted by the agent, approved by the centre's staff.
 func (f *fixture) publishTender() {
-	in := notice.Input{ProjectID: f.project.ID, Kind: notice.KindTender, DocsFrom: bj("2026-11-25 09:00:00"),
-		DocsUntil: bj("2026-12-02 17:00:00"), BidDeadline: deadline}
+	f.publishTenderAt(bj("2026-11-25 09:00:00"), bj("2026-12-02 17:00:00"), deadline)
+}
+
+// publishTenderAt publishes a tender notice with the given documents
+// period and deadline (a re-tender after 流标 too).
+func (f *fixture) publishTenderAt(docsFrom, docsUntil, bidDeadline time.Time) {
+	in := notice.Input{ProjectID: f.project.ID, Kind: notice.KindTender, DocsFrom: docsFrom,
+		DocsUntil: docsUntil, BidDeadline: bidDeadline}
 	n, err := f.Notice.Draft(f.Ctx, f.agent, in)
 	f.Must(err)
 	if strings.Contains(n.Body, "（请填写") {

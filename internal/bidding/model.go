@@ -74,22 +74,25 @@ var openingLabels = map[OpeningState]string{
 func (s OpeningState) Label() string { return openingLabels[s] }
 
 // Receipt is the platform's signed proof of what it received and when
-// (回执). It names the bidder, so only that bidder ever gets it before
+// (回执), version 2 (ReceiptDigest). It names the bidder, so only that bidder ever gets it before
 // the deadline.
 type Receipt struct {
-	Version     int       `json:"v"`
-	Seq         int64     `json:"seq"`  // platform-wide receipt number
-	Kind        string    `json:"kind"` // submit | replace | withdraw
-	LotID       int64     `json:"lot_id"`
-	ProjectCode string    `json:"project_code"`
-	LotName     string    `json:"lot_name"`
-	BidderID    int64     `json:"bidder_org_id"`
-	BidderName  string    `json:"bidder_name"`
-	CreditCode  string    `json:"bidder_credit_code"`
-	Digest      string    `json:"digest,omitempty"` // SM3 of the sealed container as received, hex
-	Size        int64     `json:"size,omitempty"`
-	ReceivedAt  time.Time `json:"received_at"`
-	Deadline    time.Time `json:"bid_deadline"`
+	Version     int    `json:"v"`
+	Seq         int64  `json:"seq"`  // platform-wide receipt number
+	Kind        string `json:"kind"` // submit | replace | withdraw
+	LotID       int64  `json:"lot_id"`
+	ProjectCode string `json:"project_code"`
+	LotName     string `json:"lot_name"`
+	BidderID    int64  `json:"bidder_org_id"`
+	BidderName  string `json:"bidder_name"`
+	CreditCode  string `json:"bidder_credit_code"`
+	// Digest names the sealed container received, hex: from version 2 its
+	// container digest (docs/sealed-bid-format.md, the digest `ggzy seal`
+	// prints), in version 1 the SM3 of the file.
+	Digest     string    `json:"digest,omitempty"`
+	Size       int64     `json:"size,omitempty"`
+	ReceivedAt time.Time `json:"received_at"`
+	Deadline   time.Time `json:"bid_deadline"`
 }
 
 // SignedReceipt is a receipt with the platform's SM2 signature over its
@@ -99,9 +102,11 @@ type SignedReceipt struct {
 	Signature []byte  `json:"signature"`
 }
 
-// MyBid is what a bidder sees of its own bid on a lot.
+// MyBid is what a bidder sees of its own bid on a lot in the lot's current
+// round (an earlier round's bid is not carried over).
 type MyBid struct {
 	LotID      int64          `json:"lot_id"`
+	Round      int            `json:"round"`
 	Active     bool           `json:"active"`
 	Digest     string         `json:"digest,omitempty"`
 	Size       int64          `json:"size,omitempty"`
@@ -166,9 +171,23 @@ type Response struct {
 	AnsweredAt time.Time `json:"answered_at,omitzero"`
 }
 
-// Hall is the opening hall's view of a lot at one moment.
+// RoundInfo is one tendering round (轮次) of a lot as every hall lists it.
+type RoundInfo struct {
+	Round     int          `json:"round"`
+	Deadline  time.Time    `json:"bid_deadline,omitzero"`
+	State     OpeningState `json:"state"`
+	StateText string       `json:"state_text"`
+	Received  int          `json:"bids_received,omitempty"` // only once opened
+	Failure   string       `json:"failure,omitempty"`
+	Current   bool         `json:"current,omitempty"` // the round of the lot's current deadline
+}
+
+// Hall is the opening hall's view of one round of a lot at one moment.
 type Hall struct {
 	LotID        int64        `json:"lot_id"`
+	Round        int          `json:"round"`         // the round shown (轮次)
+	CurrentRound int          `json:"current_round"` // the round of the lot's current deadline
+	Rounds       []RoundInfo  `json:"rounds"`        // every round, the first first
 	ProjectID    int64        `json:"project_id"`
 	ProjectCode  string       `json:"project_code"`
 	ProjectName  string       `json:"project_name"`

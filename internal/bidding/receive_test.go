@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"ggzy/internal/bidding"
+	"ggzy/internal/blob"
 	"ggzy/internal/errs"
 	"ggzy/internal/gm"
+	"ggzy/internal/money"
 	"ggzy/internal/sealed"
 )
 
@@ -33,11 +35,12 @@ func (b *brokenReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// TestReceiveStream: a container of many buffers' worth arrives intact in
-// the file store (the receipt's digest is the SM3 of the bytes sent); one
-// over the size limit is refused with the store's message; a connection
-// dropped half-way is refused, and nothing is
-// stored in either case.
+// TestReceiveStream: a container of many buffers' worth arrives intact,
+// stored split: its chunk section in the file store under its SM3 (the
+// bidder's signed cipher digest), the rest nowhere in the file store; the
+// receipt names its container digest and size. One over the size limit is
+// refused with the limit's message; a connection dropped half-way is
+// refused as an unfinished upload, and nothing is kept in either case.
 func TestReceiveStream(t *testing.T) {
 	f := newFixture(t, 1)
 	b := f.bidders[0]
@@ -49,7 +52,13 @@ func TestReceiveStream(t *testing.T) {
 	f.Must(err)
 	container, err := os.ReadFile(path)
 	f.Must(err)
-	sum := gm.SM3(container)
+	env, err := sealed.Inspect(bytes.NewReader(container))
+	f.Must(err)
+	section := container[len(env.Head) : len(container)-len(env.Trailer)]
+	sectionKey := hex.EncodeToString(env.CipherDigest)
+	if sum := gm.SM3(section); sectionKey != hex.EncodeToString(sum[:]) {
+		t.Fatal("the cipher digest is not the SM3 of the section")
+	}
 
 	f.Bidding.MaxBidBytes = int64(len(container)) - 1
 	_, err = f.submit(b, container)
@@ -69,15 +78,60 @@ func TestReceiveStream(t *testing.T) {
 
 	rc, err := f.submit(b, container)
 	f.Must(err)
-	if rc.Receipt.Digest != hex.EncodeToString(sum[:]) || rc.Receipt.Size != int64(len(container)) {
-		t.Fatalf("receipt %+v for %d bytes with SM3 %x", rc.Receipt, len(container), sum)
+	if rc.Receipt.Version != 2 || rc.Receipt.Digest != hex.EncodeToString(env.ContainerDigest()) || rc.Receipt.Size != int64(len(container)) {
+		t.Fatalf("receipt %+v for %d bytes with container digest %x", rc.Receipt, len(container), env.ContainerDigest())
 	}
-	stored, err := f.Blobs.Open(f.Ctx, rc.Receipt.Digest)
+	stored, err := f.Blobs.Open(f.Ctx, sectionKey)
 	f.Must(err)
 	got, err := io.ReadAll(stored)
 	stored.Close()
 	f.Must(err)
-	if !bytes.Equal(got, container) {
-		t.Fatal("the stored container differs from the one sent")
+	if !bytes.Equal(got, section) {
+		t.Fatal("the stored section differs from the one sent")
+	}
+	f.Must(blob.Verify(f.Ctx, f.Blobs, sectionKey))
+	// Nothing else of it is in the file store: not the whole container
+	// (the receipt's digest is no key there), not the header, not the
+	// trailer.
+	if _, err := f.Blobs.Open(f.Ctx, rc.Receipt.Digest); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("a blob under the receipt's digest: %v", err)
+	}
+	filepath.WalkDir(filepath.Join(f.DataDir, "blobs"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		f.Must(err)
+		if bytes.Contains(data, env.Head[:64]) || bytes.Contains(data, env.Trailer) || bytes.Contains(data, b.cert.Raw[:64]) {
+			t.Errorf("%s holds the container's envelope", path)
+		}
+		return nil
+	})
+}
+
+// TestConcurrentFirstUploads: the first uploads to a lot arriving together
+// add the lot's decoys once, not once each (on PostgreSQL they run in
+// parallel; the decoy lock is taken only while the lot has no rows).
+func TestConcurrentFirstUploads(t *testing.T) {
+	f := newFixture(t, 5)
+	f.Bidding.DecoysMin, f.Bidding.DecoysMax = 4, 4
+	containers := make([][]byte, len(f.bidders))
+	for i, b := range f.bidders {
+		containers[i] = f.seal(b, money.Fen(800+i)*money.OneWan)
+	}
+	errc := make(chan error, len(f.bidders))
+	for i, b := range f.bidders {
+		go func() {
+			_, err := f.submit(b, containers[i])
+			errc <- err
+		}()
+	}
+	for range f.bidders {
+		f.Must(<-errc)
+	}
+	var rows int
+	f.Must(f.DB.QueryRow(f.Ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ? AND state = 'active'", f.lot.ID).Scan(&rows))
+	if rows != len(f.bidders)+4 {
+		t.Fatalf("%d active rows for %d bids and 4 decoys", rows, len(f.bidders))
 	}
 }

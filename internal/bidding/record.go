@@ -20,6 +20,7 @@ type RecordDoc struct {
 	ProjectCode string
 	ProjectName string
 	LotName     string
+	Round       int // 轮次: shown from the second round on
 	Deadline    time.Time
 	ClosedAt    time.Time
 	MaxPrice    string
@@ -45,9 +46,9 @@ func (s *Service) view(ctx context.Context, q db.Querier, b openedRow, names map
 	return o
 }
 
-// recordDoc gathers the record of a lot's opening.
+// recordDoc gathers the record of a round's opening.
 func (s *Service) recordDoc(ctx context.Context, q db.Querier, l tender.Lot, p tender.Project, o opening) (RecordDoc, error) {
-	bids, err := openedOfLot(ctx, q, l.ID)
+	bids, err := openedOfLot(ctx, q, l.ID, o.round)
 	if err != nil {
 		return RecordDoc{}, err
 	}
@@ -59,7 +60,7 @@ func (s *Service) recordDoc(ctx context.Context, q db.Querier, l tender.Lot, p t
 	if err != nil {
 		return RecordDoc{}, err
 	}
-	d := RecordDoc{ProjectCode: p.Code, ProjectName: p.Name, LotName: l.Name, Deadline: l.BidDeadline, ClosedAt: o.closedAt,
+	d := RecordDoc{ProjectCode: p.Code, ProjectName: p.Name, LotName: l.Name, Round: o.round, Deadline: o.bidDeadline, ClosedAt: o.closedAt,
 		MaxPrice: "无", Received: o.received, GeneratedAt: o.closedAt}
 	if l.MaxPrice > 0 {
 		d.MaxPrice = l.MaxPrice.Yuan() + " 元"
@@ -78,11 +79,11 @@ func (s *Service) recordDoc(ctx context.Context, q db.Querier, l tender.Lot, p t
 // from err, the renderer's failure: a missing Chinese font must not stop
 // the opening, so the caller decides (the PDF is made again when first
 // asked for).
-func (s *Service) makeRecord(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Project) (digest string, renderErr, err error) {
+func (s *Service) makeRecord(ctx context.Context, tx *db.Tx, l tender.Lot, p tender.Project, round int) (digest string, renderErr, err error) {
 	if s.RecordPDF == nil {
 		return "", nil, nil
 	}
-	o, _, err := getOpening(ctx, tx, l.ID)
+	o, _, err := getOpening(ctx, tx, l.ID, round)
 	if err != nil {
 		return "", nil, err
 	}
@@ -103,8 +104,8 @@ func (s *Service) makeRecord(ctx context.Context, tx *db.Tx, l tender.Lot, p ten
 	if err != nil {
 		return "", nil, err
 	}
-	_, err = tx.Exec(ctx, "UPDATE openings SET record_blob = ?, record_digest = ?, record_signature = ? WHERE lot_id = ?",
-		ref.Key, sum[:], sig, l.ID)
+	_, err = tx.Exec(ctx, "UPDATE openings SET record_blob = ?, record_digest = ?, record_signature = ? WHERE lot_id = ? AND round = ?",
+		ref.Key, sum[:], sig, l.ID, round)
 	return hex.EncodeToString(sum[:]), nil, err
 }
 
@@ -155,11 +156,19 @@ func published(st tender.State) bool {
 	return true
 }
 
-// Hall is the opening hall at this moment. Before the deadline it shows
-// the server time and the countdown only: not who bid, nor how many
-// (RULES B3). During decryption it shows how many bids were received and
-// who has decrypted; once recorded, the whole record (B5).
+// Hall is the opening hall of a lot's current round at this moment (see
+// HallRound).
 func (s *Service) Hall(ctx context.Context, a auth.Actor, lotID int64) (Hall, error) {
+	return s.HallRound(ctx, a, lotID, 0)
+}
+
+// HallRound is the opening hall of one round of a lot (0: the current
+// round) at this moment. Before the round's deadline it shows the server
+// time and the countdown only: not who bid, nor how many (RULES B3).
+// During decryption it shows how many bids were received and who has
+// decrypted; once recorded, the whole record (B5). Every hall lists the
+// lot's rounds, so earlier rounds' records stay at hand.
+func (s *Service) HallRound(ctx context.Context, a auth.Actor, lotID int64, round int) (Hall, error) {
 	if err := a.Authorize(auth.ViewOpening); err != nil {
 		return Hall{}, err
 	}
@@ -167,18 +176,29 @@ func (s *Service) Hall(ctx context.Context, a auth.Actor, lotID int64) (Hall, er
 	if err != nil {
 		return Hall{}, err
 	}
+	cur, err := currentRound(ctx, s.DB, l)
+	if err != nil {
+		return Hall{}, err
+	}
+	if round, err = pickRound(ctx, s.DB, l, round); err != nil {
+		return Hall{}, err
+	}
 	h := Hall{LotID: l.ID, ProjectID: p.ID, ProjectCode: p.Code, ProjectName: p.Name, LotName: l.Name, MaxPrice: l.MaxPrice,
-		ServerTime: s.Clock.Now(), Deadline: l.BidDeadline, State: Waiting}
-	o, found, err := getOpening(ctx, s.DB, lotID)
+		ServerTime: s.Clock.Now(), Round: round, CurrentRound: cur, Deadline: l.BidDeadline, State: Waiting}
+	if h.Rounds, err = rounds(ctx, s.DB, l, cur); err != nil {
+		return h, err
+	}
+	o, found, err := getOpening(ctx, s.DB, lotID, round)
 	if err != nil {
 		return h, err
 	}
 	if found {
+		h.Deadline = o.bidDeadline
 		h.State, h.WindowEndsAt, h.Received, h.Failure = o.state, o.windowEndsAt, o.received, o.failure
 		if o.state == Recorded && len(o.recordDigest) > 0 {
 			h.RecordDigest = hex.EncodeToString(o.recordDigest)
 		}
-		bids, err := openedOfLot(ctx, s.DB, lotID)
+		bids, err := openedOfLot(ctx, s.DB, lotID, round)
 		if err != nil {
 			return h, err
 		}
@@ -199,7 +219,7 @@ func (s *Service) Hall(ctx context.Context, a auth.Actor, lotID int64) (Hall, er
 			}
 		}
 		if o.state == Recorded {
-			if h.Responses, err = responses(ctx, s.DB, lotID); err != nil {
+			if h.Responses, err = responses(ctx, s.DB, lotID, round); err != nil {
 				return h, err
 			}
 		}
@@ -215,9 +235,10 @@ type Record struct {
 	Signature []byte `json:"signature,omitempty"`
 }
 
-// RecordPDFOf returns the opening record PDF and its signature, making it
-// now if the opening could not (see makeRecord).
-func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([]byte, []byte, error) {
+// RecordPDFOf returns the opening record PDF of a round (0: the current
+// round) and its signature, making it now if the opening could not (see
+// makeRecord).
+func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64, round int) ([]byte, []byte, error) {
 	if err := a.Authorize(auth.ViewOpening); err != nil {
 		return nil, nil, err
 	}
@@ -225,7 +246,10 @@ func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([
 	if err != nil {
 		return nil, nil, err
 	}
-	o, found, err := getOpening(ctx, s.DB, lotID)
+	if round, err = pickRound(ctx, s.DB, l, round); err != nil {
+		return nil, nil, err
+	}
+	o, found, err := getOpening(ctx, s.DB, lotID, round)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -240,14 +264,14 @@ func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([
 		err := s.DB.Transact(ctx, func(tx *db.Tx) error {
 			var err error
 			var digest string
-			if digest, renderErr, err = s.makeRecord(ctx, tx, l, p); err != nil || renderErr != nil {
+			if digest, renderErr, err = s.makeRecord(ctx, tx, l, p, round); err != nil || renderErr != nil {
 				return err
 			}
 			if err := s.Record(ctx, tx, a, "opening.record_pdf", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
-				map[string]any{"lot": l.Name, "record_sm3": digest}); err != nil {
+				map[string]any{"lot": l.Name, "round": round, "record_sm3": digest}); err != nil {
 				return err
 			}
-			o, _, err = getOpening(ctx, tx, lotID)
+			o, _, err = getOpening(ctx, tx, lotID, round)
 			return err
 		})
 		if err != nil {
@@ -269,22 +293,23 @@ func (s *Service) RecordPDFOf(ctx context.Context, a auth.Actor, lotID int64) ([
 	return buf.Bytes(), o.recordSignature, nil
 }
 
-// RecordOf is the opening record as data with its signature.
-func (s *Service) RecordOf(ctx context.Context, a auth.Actor, lotID int64) (Record, error) {
-	h, err := s.Hall(ctx, a, lotID)
+// RecordOf is the opening record of a round (0: the current round) as
+// data with its signature.
+func (s *Service) RecordOf(ctx context.Context, a auth.Actor, lotID int64, round int) (Record, error) {
+	h, err := s.HallRound(ctx, a, lotID, round)
 	if err != nil {
 		return Record{}, err
 	}
 	if h.State != Recorded {
 		return Record{}, errs.E(errs.Conflict, "开标尚未结束，还没有开标记录")
 	}
-	o, _, err := getOpening(ctx, s.DB, lotID)
+	o, _, err := getOpening(ctx, s.DB, lotID, h.Round)
 	return Record{Hall: h, Signature: o.recordSignature}, err
 }
 
-func responses(ctx context.Context, q db.Querier, lotID int64) ([]Response, error) {
+func responses(ctx context.Context, q db.Querier, lotID int64, round int) ([]Response, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.bidder_org_id, o.name, r.kind, r.text, r.created_at, r.answer, r.answered_at
-		FROM opening_responses r JOIN organisations o ON o.id = r.bidder_org_id WHERE r.lot_id = ? ORDER BY r.id`, lotID)
+		FROM opening_responses r JOIN organisations o ON o.id = r.bidder_org_id WHERE r.lot_id = ? AND r.round = ? ORDER BY r.id`, lotID, round)
 	if err != nil {
 		return nil, err
 	}
@@ -310,8 +335,9 @@ type ResponseInput struct {
 
 const maxResponseText = 2000
 
-// Respond lets a bidder of the lot confirm the opening record or object to
-// it (开标异议, answered by the tenderer on the spot: 条例 44).
+// Respond lets a bidder of the lot's current round confirm the round's
+// opening record or object to it (开标异议, answered by the tenderer on
+// the spot: 条例 44).
 func (s *Service) Respond(ctx context.Context, a auth.Actor, lotID int64, in ResponseInput) (Response, error) {
 	if err := a.Authorize(auth.RespondOpening); err != nil {
 		return Response{}, err
@@ -336,19 +362,19 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, lotID int64, in Res
 		if err != nil {
 			return err
 		}
-		o, found, err := getOpening(ctx, tx, lotID)
+		_, o, found, err := current(ctx, tx, lotID)
 		if err != nil {
 			return err
 		}
 		if !found || o.state != Recorded {
 			return errs.E(errs.Conflict, "开标记录尚未生成")
 		}
-		if _, err := openedOf(ctx, tx, lotID, a.OrgID); err != nil {
-			return errs.E(errs.Forbidden, "只有本标段的投标人可以确认开标记录或提出异议")
+		if _, err := openedOf(ctx, tx, lotID, o.round, a.OrgID); err != nil {
+			return errs.E(errs.Forbidden, "只有本标段本轮的投标人可以确认开标记录或提出异议")
 		}
 		now := s.now()
-		if err := tx.QueryRow(ctx, `INSERT INTO opening_responses (lot_id, bidder_org_id, kind, text, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, lotID, a.OrgID, in.Kind, in.Text, a.UserID, db.Micros(now)).Scan(&out.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO opening_responses (lot_id, round, bidder_org_id, kind, text, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, lotID, o.round, a.OrgID, in.Kind, in.Text, a.UserID, db.Micros(now)).Scan(&out.ID); err != nil {
 			if errs.Is(err, errs.Conflict) {
 				return errs.E(errs.Conflict, "您已确认过开标记录")
 			}
@@ -356,7 +382,7 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, lotID int64, in Res
 		}
 		out.BidderID, out.Kind, out.Text, out.CreatedAt = a.OrgID, in.Kind, in.Text, now
 		return s.Record(ctx, tx, a, "opening."+in.Kind, "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
-			map[string]any{"lot": l.Name, "response": out.ID, "text": in.Text})
+			map[string]any{"lot": l.Name, "round": o.round, "response": out.ID, "text": in.Text})
 	})
 	return out, err
 }
@@ -394,7 +420,11 @@ func (s *Service) Answer(ctx context.Context, a auth.Actor, lotID, responseID in
 		} else if n == 0 {
 			return errs.E(errs.Conflict, "该异议不存在或已答复")
 		}
-		all, err := responses(ctx, tx, lotID)
+		var round int
+		if err := tx.QueryRow(ctx, "SELECT round FROM opening_responses WHERE id = ?", responseID).Scan(&round); err != nil {
+			return err
+		}
+		all, err := responses(ctx, tx, lotID, round)
 		if err != nil {
 			return err
 		}
@@ -404,31 +434,34 @@ func (s *Service) Answer(ctx context.Context, a auth.Actor, lotID, responseID in
 			}
 		}
 		return s.Record(ctx, tx, a, "opening.answer", "lot", fmt.Sprint(lotID), p.RegionCode, p.Industry,
-			map[string]any{"lot": l.Name, "response": responseID, "text": text})
+			map[string]any{"lot": l.Name, "round": round, "response": responseID, "text": text})
 	})
 	return out, err
 }
 
-// Signals lists the supervision signals of a lot's bids — addresses,
-// sealing machines, digests — once the opening has started, marking those
-// shared between bidders.
-func (s *Service) Signals(ctx context.Context, a auth.Actor, lotID int64) ([]Signals, error) {
+// Signals lists the supervision signals of the bids of a round of a lot
+// (0: the current round) — addresses, sealing machines, digests — once its
+// opening has started, marking those shared between bidders.
+func (s *Service) Signals(ctx context.Context, a auth.Actor, lotID int64, round int) ([]Signals, error) {
 	if err := a.Authorize(auth.ReadSignals); err != nil {
 		return nil, err
 	}
-	_, p, err := s.lotFor(ctx, s.DB, a, lotID)
+	l, p, err := s.lotFor(ctx, s.DB, a, lotID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Role != auth.Admin && !tender.Oversees(a, p) && !tender.Supervises(a, p) {
 		return nil, errs.E(errs.NotFound, "标段不存在")
 	}
-	if _, found, err := getOpening(ctx, s.DB, lotID); err != nil {
+	if round, err = pickRound(ctx, s.DB, l, round); err != nil {
+		return nil, err
+	}
+	if _, found, err := getOpening(ctx, s.DB, lotID, round); err != nil {
 		return nil, err
 	} else if !found {
 		return nil, errs.Violation("B3", srcB3, "开标前不得查看投标人上传信息")
 	}
-	bids, err := openedOfLot(ctx, s.DB, lotID)
+	bids, err := openedOfLot(ctx, s.DB, lotID, round)
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +491,8 @@ type Settings struct {
 }
 
 // SetSettings changes a lot's decryption window before its deadline
-// (default 30 minutes; 10 to 240).
+// (default 30 minutes; 10 to 240). It holds for the lot's later rounds
+// too. A single-source purchase is not opened online: it has no window.
 func (s *Service) SetSettings(ctx context.Context, a auth.Actor, lotID int64, in Settings) (Settings, error) {
 	if err := a.Authorize(auth.ManageOpening); err != nil {
 		return in, err
@@ -477,6 +511,9 @@ func (s *Service) SetSettings(ctx context.Context, a auth.Actor, lotID int64, in
 		}
 		if !tender.Owns(a, p) && !tender.Oversees(a, p) {
 			return errs.E(errs.NotFound, "标段不存在")
+		}
+		if _, err := onlineMinimum(p); err != nil {
+			return err
 		}
 		if !l.BidDeadline.IsZero() && !s.now().Before(l.BidDeadline) {
 			return errs.E(errs.Conflict, "投标截止后不能修改解密时限")

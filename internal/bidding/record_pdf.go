@@ -31,11 +31,15 @@ func RenderRecord(d RecordDoc) ([]byte, error) {
 		}
 		rows = append(rows, []string{fmt.Sprint(i + 1), b.BidderName, price, duration, quality, manager, status, b.Deposit})
 	}
+	lot := d.LotName
+	if d.Round > 1 {
+		lot += fmt.Sprintf("（第 %d 轮）", d.Round) // a re-tender after 流标
+	}
 	doc := pdf.Doc{
 		Title:    "开标记录表",
 		Subtitle: d.CentreName,
 		Meta: [][2]string{
-			{"项目名称", d.ProjectName}, {"项目编号", d.ProjectCode}, {"标段（包）", d.LotName},
+			{"项目名称", d.ProjectName}, {"项目编号", d.ProjectCode}, {"标段（包）", lot},
 			{"投标截止（开标）时间", clock.Format(d.Deadline)}, {"开标结束时间", clock.Format(d.ClosedAt)},
 			{"最高投标限价", d.MaxPrice}, {"递交投标文件", fmt.Sprintf("%d 家", d.Received)},
 		},

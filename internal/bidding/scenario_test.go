@@ -128,7 +128,7 @@ func TestScenario(t *testing.T) {
 		t.Fatalf("CloseDue = %d, %v", n, err)
 	}
 
-	rec, err := f.Bidding.RecordOf(f.Ctx, b1.actor, f.lot.ID)
+	rec, err := f.Bidding.RecordOf(f.Ctx, b1.actor, f.lot.ID, 0)
 	f.Must(err)
 	if rec.State != bidding.Recorded || len(rec.Bids) != 4 {
 		t.Fatalf("record %+v", rec.Hall)
@@ -151,7 +151,7 @@ func TestScenario(t *testing.T) {
 	if p.State != tender.Evaluating {
 		t.Errorf("project %s after the opening, want evaluating", p.State)
 	}
-	if pdfBytes, sig, err := f.Bidding.RecordPDFOf(f.Ctx, f.tenderer, f.lot.ID); err != nil {
+	if pdfBytes, sig, err := f.Bidding.RecordPDFOf(f.Ctx, f.tenderer, f.lot.ID, 0); err != nil {
 		t.Logf("no PDF (is a Chinese font installed?): %v", err)
 	} else {
 		pem, err := f.Bidding.ReceiptKey(auth.Public("127.0.0.1"))
@@ -184,7 +184,7 @@ func TestScenario(t *testing.T) {
 	wantCode(t, err, errs.Conflict)
 
 	// After the opening, supervisors see the upload signals.
-	sig, err := f.Bidding.Signals(f.Ctx, f.supervisor, f.lot.ID)
+	sig, err := f.Bidding.Signals(f.Ctx, f.supervisor, f.lot.ID, 0)
 	f.Must(err)
 	if len(sig) != 4 || !sig[0].SharedIP || !sig[0].SharedTool {
 		t.Fatalf("signals %+v, want 4 with the shared address and machine flagged", sig)

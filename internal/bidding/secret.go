@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"ggzy/internal/clock"
@@ -50,22 +51,51 @@ type sealedBid struct {
 	Salt  []byte `json:"salt"` // makes the commitment hiding
 	Decoy bool   `json:"decoy,omitempty"`
 	// Withdrawal marks the row recording a withdrawal (its receipt).
-	Withdrawal bool   `json:"withdrawal,omitempty"`
-	Org        int64  `json:"org,omitempty"`
-	User       int64  `json:"user,omitempty"`
-	At         int64  `json:"at,omitempty"` // received, microseconds
-	Blob       string `json:"blob,omitempty"`
-	Size       int64  `json:"size,omitempty"`
-	CertFP     string `json:"cert,omitempty"`
-	Wrapped    []byte `json:"wrapped,omitempty"`
-	SealedAt   int64  `json:"sealed_at,omitempty"`
-	IP         string `json:"ip,omitempty"`
-	Tool       string `json:"tool,omitempty"`
+	Withdrawal bool  `json:"withdrawal,omitempty"`
+	Org        int64 `json:"org,omitempty"`
+	User       int64 `json:"user,omitempty"`
+	At         int64 `json:"at,omitempty"` // received, microseconds
+	// Blob is the receipt's digest of the container: its container
+	// digest (sealed.Envelope.ContainerDigest), or for a bid received
+	// before containers were stored split (no Section) the SM3 of the
+	// whole file, which is then also its key in the file store.
+	Blob string `json:"blob,omitempty"`
+	Size int64  `json:"size,omitempty"` // bytes of the whole container
+	// The container stored split (see submit.go, receive): the chunk
+	// section in the file store under its SM3, Section; the bytes around
+	// it, which name the bidder, only here.
+	Section  string `json:"section,omitempty"`
+	Head     []byte `json:"head,omitempty"`
+	Trailer  []byte `json:"trailer,omitempty"`
+	CertFP   string `json:"cert,omitempty"`
+	Wrapped  []byte `json:"wrapped,omitempty"`
+	SealedAt int64  `json:"sealed_at,omitempty"`
+	IP       string `json:"ip,omitempty"`
+	Tool     string `json:"tool,omitempty"`
 	// The receipt as issued, so the bidder can fetch it again.
 	Receipt *SignedReceipt `json:"receipt,omitempty"`
+	// Pad makes every sealed row the same length up to sealedBlock, the
+	// last field (seal).
+	Pad string `json:"pad,omitempty"`
 }
 
-func aadFor(lotID int64) []byte { return []byte(bidAAD + strconv.FormatInt(lotID, 10)) }
+// sealedBlock: the plaintext of every bids row is padded to a multiple of
+// it, so a decoy (a few dozen bytes of its own) is as long as a bid (the
+// receipt and the container's envelope: about 3 KB with a certificate of
+// the built-in CA) and the length of `sealed` does not tell them apart
+// (RULES B3). A bid with a certificate of more than about 2 KB takes two
+// blocks and stands out as real, not as whose.
+const sealedBlock = 4096
+
+// aadFor binds a sealed row to its lot and round (round 1 as before rounds
+// existed, see round.go).
+func aadFor(lotID int64, round int) []byte {
+	aad := bidAAD + strconv.FormatInt(lotID, 10)
+	if round > 1 {
+		aad += "|round=" + strconv.Itoa(round)
+	}
+	return []byte(aad)
+}
 
 func commitment(plain []byte) string {
 	sum := gm.SM3([]byte(commitmentDomain), plain)
@@ -75,13 +105,20 @@ func commitment(plain []byte) string {
 // coarseDay is the only time kept in clear: the day (clock.DayStart).
 func coarseDay(t time.Time) int64 { return db.Micros(clock.DayStart(t)) }
 
-// slotOf is the keyed index of (lot, bidder).
-func (s *Service) slotOf(lotID, orgID int64) string {
-	return s.Keys.PII.Index("bid-slot|" + strconv.FormatInt(lotID, 10) + "|" + strconv.FormatInt(orgID, 10))
+// slotOf is the keyed index of (lot, round, bidder). A bidder's slots in
+// two rounds differ, so nobody can tell before a round's deadline that a
+// bidder named at an earlier round's opening bids again.
+func (s *Service) slotOf(lotID int64, round int, orgID int64) string {
+	in := "bid-slot|" + strconv.FormatInt(lotID, 10) + "|" + strconv.FormatInt(orgID, 10)
+	if round > 1 {
+		in += "|round=" + strconv.Itoa(round)
+	}
+	return s.Keys.PII.Index(in)
 }
 
-// seal encrypts rec for lot; it returns the ciphertext and the commitment.
-func (s *Service) seal(lotID int64, rec sealedBid) ([]byte, string, error) {
+// seal encrypts rec for a round of a lot; it returns the ciphertext and
+// the commitment.
+func (s *Service) seal(lotID int64, round int, rec sealedBid) ([]byte, string, error) {
 	rec.V = sealVersion
 	rec.Salt = make([]byte, 16)
 	rand.Read(rec.Salt)
@@ -89,13 +126,19 @@ func (s *Service) seal(lotID int64, rec sealedBid) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return s.Keys.PII.Seal(plain, aadFor(lotID)), commitment(plain), nil
+	// Padded to a multiple of sealedBlock: `,"pad":"…"` adds 9 bytes and
+	// the padding.
+	rec.Pad = strings.Repeat(" ", sealedBlock-(len(plain)+9)%sealedBlock)
+	if plain, err = json.Marshal(rec); err != nil {
+		return nil, "", err
+	}
+	return s.Keys.PII.Seal(plain, aadFor(lotID, round)), commitment(plain), nil
 }
 
-// unseal opens one bids row.
-func (s *Service) unseal(lotID int64, b []byte) (sealedBid, string, error) {
+// unseal opens one bids row of a round of a lot.
+func (s *Service) unseal(lotID int64, round int, b []byte) (sealedBid, string, error) {
 	var rec sealedBid
-	plain, err := s.Keys.PII.Open(b, aadFor(lotID))
+	plain, err := s.Keys.PII.Open(b, aadFor(lotID, round))
 	if err != nil {
 		return rec, "", errs.Wrap(errs.Internal, err, "投标记录无法解密")
 	}
@@ -105,20 +148,29 @@ func (s *Service) unseal(lotID int64, b []byte) (sealedBid, string, error) {
 	return rec, commitment(plain), nil
 }
 
-// ensureDecoys gives a lot its decoy rows once, before its first bid is
-// stored (or when the housekeeping prepares lots whose deadline is set).
-func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, now time.Time) error {
+// ensureDecoys gives a round of a lot its decoy rows once, before its
+// first bid is stored (or when the housekeeping prepares lots whose
+// deadline is set).
+func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, round int, now time.Time) error {
+	// A committed row means the decoys are there (they are inserted before
+	// any bid, in the same transaction), so only the first uploads take the
+	// lock: held to the commit, it would otherwise queue every upload to
+	// the lot behind the one before (PostgreSQL).
+	var n int
+	count := func() error {
+		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ? AND round = ?", lotID, round).Scan(&n)
+	}
+	if err := count(); err != nil || n > 0 {
+		return err
+	}
 	// Concurrent first uploads must not each add decoys (PostgreSQL;
-	// SQLite's write transactions are serial already).
+	// SQLite's write transactions are serial already). Read committed: the
+	// count after the lock sees what the holder before committed.
 	if err := tx.Lock(ctx, decoyLockKey(lotID)); err != nil {
 		return err
 	}
-	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM bids WHERE lot_id = ?", lotID).Scan(&n); err != nil {
+	if err := count(); err != nil || n > 0 {
 		return err
-	}
-	if n > 0 {
-		return nil
 	}
 	k := s.DecoysMin
 	if spread := s.DecoysMax - s.DecoysMin; spread > 0 {
@@ -129,15 +181,15 @@ func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, now 
 		k += int(r.Int64())
 	}
 	for range k {
-		sealed, _, err := s.seal(lotID, sealedBid{Decoy: true})
+		sealed, _, err := s.seal(lotID, round, sealedBid{Decoy: true})
 		if err != nil {
 			return err
 		}
 		slot := make([]byte, 32)
 		rand.Read(slot)
 		// Decoys look active: the state column must not tell them apart.
-		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, slot, state, sealed, created_at) VALUES (?, ?, ?, ?, ?)",
-			lotID, hex.EncodeToString(slot), "active", sealed, coarseDay(now)); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, round, slot, state, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			lotID, round, hex.EncodeToString(slot), "active", sealed, coarseDay(now)); err != nil {
 			return err
 		}
 	}
@@ -145,26 +197,50 @@ func (s *Service) ensureDecoys(ctx context.Context, tx *db.Tx, lotID int64, now 
 }
 
 // PrepareDue gives every lot that has a bid deadline in the future and no
-// bids rows yet its decoys, so even the moment of a lot's first bid is not
-// visible in the table. The serve loop calls it with the other
-// housekeeping.
+// bids rows in its current round yet its decoys, so even the moment of a
+// round's first bid is not visible in the table. The serve loop calls it
+// with the other housekeeping.
 func (s *Service) PrepareDue(ctx context.Context) (int, error) {
 	now := s.now()
-	rows, err := s.DB.Query(ctx, `SELECT l.id FROM lots l WHERE l.bid_deadline > ?
-		AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.lot_id = l.id) ORDER BY l.id LIMIT 500`, db.Micros(now))
+	rows, err := s.DB.Query(ctx, `SELECT l.id, `+roundSQL+` FROM lots l WHERE l.bid_deadline > ?
+		AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.lot_id = l.id AND b.round = `+roundSQL+`) ORDER BY l.id LIMIT 500`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
-	ids, err := scanIDs(rows)
+	due, err := scanRounds(rows)
 	if err != nil {
 		return 0, err
 	}
-	for _, id := range ids {
-		if err := s.DB.Transact(ctx, func(tx *db.Tx) error { return s.ensureDecoys(ctx, tx, id, now) }); err != nil {
+	for _, d := range due {
+		if err := s.DB.Transact(ctx, func(tx *db.Tx) error { return s.ensureDecoys(ctx, tx, d.lotID, d.round, now) }); err != nil {
 			return 0, err
 		}
 	}
-	return len(ids), nil
+	return len(due), nil
+}
+
+// lotRound is one round of one lot.
+type lotRound struct {
+	lotID int64
+	round int
+}
+
+func scanRounds(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}) ([]lotRound, error) {
+	defer rows.Close()
+	var out []lotRound
+	for rows.Next() {
+		var r lotRound
+		if err := rows.Scan(&r.lotID, &r.round); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func scanIDs(rows interface {

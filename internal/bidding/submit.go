@@ -9,7 +9,6 @@ import (
 
 	"ggzy/internal/audit"
 	"ggzy/internal/auth"
-	"ggzy/internal/blob"
 	"ggzy/internal/clock"
 	"ggzy/internal/db"
 	"ggzy/internal/errs"
@@ -22,6 +21,9 @@ import (
 // sealed with the bid and shown only after the opening starts.
 type Upload struct {
 	IP string
+	// Round is the tendering round the bidder means (0: the lot's current
+	// one); a round already opened is refused with its number (round.go).
+	Round int
 }
 
 const srcA13 = "《招标投标法》第二十八条、《电子招标投标办法》第二十七条"
@@ -39,7 +41,17 @@ func biddable(ctx context.Context, q db.Querier, lotID int64, now time.Time) (te
 		return l, p, err
 	}
 	// Lots opened by sealed bids have an opening time (set by the tender
-	// notice); listings and auctions take applications, not sealed bids.
+	// notice); listings and auctions take applications, not sealed bids,
+	// and a single source is negotiated (MinimumFor).
+	if _, err := onlineMinimum(p); err != nil && !l.OpeningAt.IsZero() {
+		return l, p, err
+	}
+	if p.State != tender.Tendering || l.BidDeadline.IsZero() || l.OpeningAt.IsZero() || !now.Before(l.BidDeadline) {
+		// A round already opened says so (round.go).
+		if err := closedRound(ctx, q, l); err != nil {
+			return l, p, err
+		}
+	}
 	if p.State != tender.Tendering || l.BidDeadline.IsZero() || l.OpeningAt.IsZero() {
 		return l, p, errs.E(errs.Conflict, "该标段当前不接受投标（项目状态：%s）", p.State.Label())
 	}
@@ -66,10 +78,11 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, lotID int64, r io.Re
 	if _, _, err := biddable(ctx, s.DB, lotID, s.Clock.Now()); err != nil {
 		return SignedReceipt{}, err
 	}
-	env, ref, err := s.receive(ctx, r)
+	got, err := s.receive(ctx, r)
 	if err != nil {
 		return SignedReceipt{}, err
 	}
+	env, ref := got.env, got.ref
 	if env.LotID != lotID {
 		return SignedReceipt{}, errs.E(errs.Invalid, "投标文件是为另一个标段（编号 %d）加密的，不能投到本标段", env.LotID)
 	}
@@ -88,15 +101,19 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, lotID int64, r io.Re
 		if err := s.Certs.Check(ctx, tx, a.OrgID, env.Cert, now); err != nil {
 			return err
 		}
-		if err := s.ensureDecoys(ctx, tx, lotID, now); err != nil {
-			return err
-		}
-		slot := s.slotOf(lotID, a.OrgID)
-		prev, found, err := s.activeBid(ctx, tx, lotID, slot)
+		round, err := bidRound(ctx, tx, l, up.Round, ref.digest)
 		if err != nil {
 			return err
 		}
-		if found && prev.rec.Blob == ref.Key && prev.rec.Receipt != nil {
+		if err := s.ensureDecoys(ctx, tx, lotID, round, now); err != nil {
+			return err
+		}
+		slot := s.slotOf(lotID, round, a.OrgID)
+		prev, found, err := s.activeBid(ctx, tx, lotID, round, slot)
+		if err != nil {
+			return err
+		}
+		if found && prev.rec.Blob == ref.digest && prev.rec.Receipt != nil {
 			out = *prev.rec.Receipt // a replayed upload: same bid, same receipt
 			return nil
 		}
@@ -111,15 +128,15 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, lotID int64, r io.Re
 		if err != nil {
 			return err
 		}
-		rec := sealedBid{Org: a.OrgID, User: a.UserID, At: db.Micros(now), Blob: ref.Key, Size: ref.Size,
+		rec := sealedBid{Org: a.OrgID, User: a.UserID, At: db.Micros(now), Blob: ref.digest, Size: ref.size,
 			CertFP: fingerprint(env), Wrapped: env.WrappedKey, SealedAt: db.Micros(env.SealedAt), IP: up.IP,
-			Tool: env.Fingerprint, Receipt: &rc}
-		sealedRec, c, err := s.seal(lotID, rec)
+			Tool: env.Fingerprint, Receipt: &rc, Section: got.section, Head: env.Head, Trailer: env.Trailer}
+		sealedRec, c, err := s.seal(lotID, round, rec)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, slot, state, sealed, created_at) VALUES (?, ?, 'active', ?, ?)",
-			lotID, slot, sealedRec, coarseDay(now)); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, round, slot, state, sealed, created_at) VALUES (?, ?, ?, 'active', ?, ?)",
+			lotID, round, slot, sealedRec, coarseDay(now)); err != nil {
 			return err
 		}
 		out = rc
@@ -144,7 +161,11 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, lotID int64) (Sign
 		if err != nil {
 			return err
 		}
-		prev, found, err := s.activeBid(ctx, tx, lotID, s.slotOf(lotID, a.OrgID))
+		round, err := bidRound(ctx, tx, l, 0, "")
+		if err != nil {
+			return err
+		}
+		prev, found, err := s.activeBid(ctx, tx, lotID, round, s.slotOf(lotID, round, a.OrgID))
 		if err != nil {
 			return err
 		}
@@ -154,7 +175,7 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, lotID int64) (Sign
 		if _, err := tx.Exec(ctx, "UPDATE bids SET state = 'withdrawn' WHERE id = ? AND state = 'active'", prev.id); err != nil {
 			return err
 		}
-		out, err = s.newReceipt(ctx, tx, a, "withdraw", l, p, blob.Ref{Key: prev.rec.Blob, Size: prev.rec.Size}, now)
+		out, err = s.newReceipt(ctx, tx, a, "withdraw", l, p, refOf(prev.rec), now)
 		if err != nil {
 			return err
 		}
@@ -164,12 +185,12 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, lotID int64) (Sign
 		// reveal its commitment.
 		rec := sealedBid{Org: a.OrgID, User: a.UserID, At: db.Micros(now), Blob: prev.rec.Blob, Size: prev.rec.Size,
 			IP: prev.rec.IP, Withdrawal: true, Receipt: &out}
-		sealedRec, c, err := s.seal(lotID, rec)
+		sealedRec, c, err := s.seal(lotID, round, rec)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, slot, state, sealed, created_at) VALUES (?, ?, 'withdrawn', ?, ?)",
-			lotID, s.slotOf(lotID, a.OrgID), sealedRec, coarseDay(now)); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO bids (lot_id, round, slot, state, sealed, created_at) VALUES (?, ?, ?, 'withdrawn', ?, ?)",
+			lotID, round, s.slotOf(lotID, round, a.OrgID), sealedRec, coarseDay(now)); err != nil {
 			return err
 		}
 		return s.secretEvent(ctx, tx, "bid.withdraw", p, c)
@@ -191,58 +212,93 @@ type activeRow struct {
 	rec sealedBid
 }
 
-// activeBid finds the active bid in a slot.
-func (s *Service) activeBid(ctx context.Context, q db.Querier, lotID int64, slot string) (activeRow, bool, error) {
+// activeBid finds the active bid in a slot of a round.
+func (s *Service) activeBid(ctx context.Context, q db.Querier, lotID int64, round int, slot string) (activeRow, bool, error) {
 	var row activeRow
 	var b []byte
-	err := q.QueryRow(ctx, "SELECT id, sealed FROM bids WHERE lot_id = ? AND slot = ? AND state = 'active'", lotID, slot).Scan(&row.id, &b)
+	err := q.QueryRow(ctx, "SELECT id, sealed FROM bids WHERE lot_id = ? AND round = ? AND slot = ? AND state = 'active'",
+		lotID, round, slot).Scan(&row.id, &b)
 	if errs.Is(err, errs.NotFound) {
 		return row, false, nil
 	}
 	if err != nil {
 		return row, false, err
 	}
-	row.rec, _, err = s.unseal(lotID, b)
+	row.rec, _, err = s.unseal(lotID, round, b)
 	return row, err == nil, err
 }
 
-// receive streams a container into the file store while checking it: one
-// goroutine writes (and hashes) the stored copy, this one parses the
-// stream. Memory does not grow with the size.
-func (s *Service) receive(ctx context.Context, r io.Reader) (sealed.Envelope, blob.Ref, error) {
-	pr, pw := io.Pipe()
-	type put struct {
-		ref blob.Ref
-		err error
-	}
-	done := make(chan put, 1)
-	go func() {
-		ref, err := s.Blobs.Put(ctx, pr, s.MaxBidBytes)
-		pr.CloseWithError(err) // unblock the writer if the store gave up
-		done <- put{ref, err}
-	}()
-	tee := io.TeeReader(io.LimitReader(r, s.MaxBidBytes+1), pw)
-	env, err := sealed.Inspect(tee)
-	if err == nil {
-		// Anything after the container's end is not part of a valid one.
-		var extra int64
-		if extra, err = io.Copy(io.Discard, tee); err == nil && extra > 0 {
-			err = errs.E(errs.Invalid, "不是有效的加密投标文件：文件末尾有多余数据")
+// received is what receive kept of a container.
+type received struct {
+	env sealed.Envelope
+	ref containerRef // what the receipt says of it
+	// section is the file store's key of the chunk section.
+	section string
+}
+
+// receive checks a container as it streams in (sealed.InspectSection) and
+// stores it split: the chunk section — SM4-GCM ciphertext under the
+// bidder's content key, nothing in it names the bidder — goes to the file
+// store under its SM3, which the check computes for the bidder's signature
+// anyway, so every byte is hashed once; the envelope around it (the
+// header with the bidder's certificate and wrapped key, the signatures)
+// stays with the caller, to be sealed into the bids row under the platform
+// key. So the file store does not tell who bid (RULES B3). Memory does
+// not grow with the size.
+func (s *Service) receive(ctx context.Context, r io.Reader) (received, error) {
+	var got received
+	in := &capped{r: r, left: s.MaxBidBytes}
+	ref, err := s.Blobs.PutHashed(ctx, s.MaxBidBytes, func(w io.Writer) (string, error) {
+		env, err := sealed.InspectSection(in, w)
+		got.env = env
+		return hex.EncodeToString(env.CipherDigest), err
+	})
+	switch {
+	case in.over:
+		return got, errs.E(errs.Invalid, "文件超过大小上限 %d MB", s.MaxBidBytes>>20)
+	case err != nil && in.err != nil:
+		return got, invalidBid(in.err) // the upload broke off
+	case err != nil:
+		var e *errs.Error
+		if errors.As(err, &e) && e.Code == errs.Invalid {
+			return got, err // not a valid container: the parser says why
 		}
+		return got, errs.Wrap(errs.Internal, err, "保存投标文件失败，请稍后重新上传")
 	}
-	if err != nil {
-		pw.CloseWithError(err)
-		if res := <-done; errs.CodeOf(res.err) == errs.Invalid {
-			return env, blob.Ref{}, res.err // too large: the store's message says so
+	got.section = ref.Key
+	got.ref = containerRef{digest: hex.EncodeToString(got.env.ContainerDigest()), size: got.env.Size}
+	return got, nil
+}
+
+// capped reads at most left bytes of r and notes a failure of r (a
+// connection that broke off), so receive can tell the uploader's problem
+// from the container's and the store's.
+type capped struct {
+	r    io.Reader
+	left int64
+	over bool
+	err  error
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// One byte more than allowed tells a container over the limit.
+		var one [1]byte
+		if n, _ := io.ReadFull(c.r, one[:]); n > 0 {
+			c.over = true
+			return 0, errs.E(errs.Invalid, "文件超过大小上限")
 		}
-		return env, blob.Ref{}, invalidBid(err)
+		return 0, io.EOF
 	}
-	pw.Close()
-	res := <-done
-	if res.err != nil {
-		return env, blob.Ref{}, res.err
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
 	}
-	return env, res.ref, nil
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
 }
 
 // invalidBid keeps the container parser's message and gives any other

@@ -2,6 +2,7 @@ package bidding_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"ggzy/internal/errs"
 	"ggzy/internal/money"
 	"ggzy/internal/notice"
+	"ggzy/internal/sealed"
 )
 
 // TestSubmitRefuses: anything that is not a valid sealed container of the
@@ -127,12 +129,14 @@ func TestAmendmentMovesDeadline(t *testing.T) {
 	}
 }
 
-// TestSwappedFileIsDamage: if the stored file of a bid is replaced in the
-// file store — here by the same bidder's earlier, replaced container,
-// which its current key does not open — the failure is the platform's
-// (withdrawn, B6), never blamed on the bidder as a wrong key.
+// TestSwappedFileIsDamage: if the stored chunk section of a bid is
+// replaced in the file store — here by the same bidder's earlier, replaced
+// container's section, which its current key does not open — or has a
+// byte changed, or is gone, the failure is the platform's (withdrawn, B6),
+// never blamed on the bidder as a wrong key; an intact bid of the same lot
+// decrypts.
 func TestSwappedFileIsDamage(t *testing.T) {
-	f := newFixture(t, 3)
+	f := newFixture(t, 4)
 	var last [][]byte
 	for i, b := range f.bidders {
 		c := f.seal(b, money.Fen(800+i)*money.OneWan)
@@ -140,23 +144,98 @@ func TestSwappedFileIsDamage(t *testing.T) {
 		f.Must(err)
 		last = append(last, c)
 	}
-	b0 := f.bidders[0]
+	b0, b1, b2 := f.bidders[0], f.bidders[1], f.bidders[2]
 	old := last[0]
 	newer := f.seal(b0, 790*money.OneWan)
-	rc, err := f.submit(b0, newer)
+	_, err := f.submit(b0, newer)
 	f.Must(err)
-	key := rc.Receipt.Digest
-	path := filepath.Join(f.DataDir, "blobs", key[:2], key[2:4], key)
-	f.Must(os.WriteFile(path, old, 0o640))
+	sectionPath := func(c []byte) (string, []byte) {
+		env, err := sealed.Inspect(bytes.NewReader(c))
+		f.Must(err)
+		key := hex.EncodeToString(env.CipherDigest)
+		return filepath.Join(f.DataDir, "blobs", key[:2], key[2:4], key), c[len(env.Head) : len(c)-len(env.Trailer)]
+	}
+	path, _ := sectionPath(newer)
+	_, oldSection := sectionPath(old)
+	f.Must(os.WriteFile(path, oldSection, 0o640))
+	path, section := sectionPath(last[1])
+	section = bytes.Clone(section)
+	section[len(section)/2] ^= 1
+	f.Must(os.WriteFile(path, section, 0o640))
+	path, _ = sectionPath(last[3])
+	f.Must(os.Remove(path))
 
 	f.Clock.Set(deadline)
 	_, err = f.Bidding.StartDue(f.Ctx)
 	f.Must(err)
-	_, err = f.Bidding.Decrypt(f.Ctx, b0.actor, f.lot.ID, contentKey(t, b0, newer))
+	for _, c := range []struct {
+		b         *bidder
+		container []byte
+		cause     bidding.Cause
+	}{{b0, newer, bidding.CauseDamaged}, {b1, last[1], bidding.CauseDamaged}, {f.bidders[3], last[3], bidding.CauseMissing}} {
+		_, err = f.Bidding.Decrypt(f.Ctx, c.b.actor, f.lot.ID, contentKey(t, c.b, c.container))
+		wantCode(t, err, errs.Conflict)
+		m, err := f.Bidding.Mine(f.Ctx, c.b.actor, f.lot.ID)
+		f.Must(err)
+		if m.Status != bidding.Withdrawn || m.Cause != c.cause {
+			t.Fatalf("%s: %s/%s, want withdrawn/%s", c.b.name, m.Status, m.Cause, c.cause)
+		}
+	}
+	o, err := f.Bidding.Decrypt(f.Ctx, b2.actor, f.lot.ID, contentKey(t, b2, last[2]))
+	if err != nil || o.Status != bidding.Decrypted || o.Price != 802*money.OneWan {
+		t.Fatalf("an intact bid: %+v %v", o, err)
+	}
+}
+
+// TestLegacyWholeContainer: a bid received before containers were stored
+// split (the whole file in the store under its SM3) still opens, a byte
+// changed in such a file is the platform's fault, and its withdrawal's
+// receipt is of version 1 (the digest is the SM3 of the file).
+func TestLegacyWholeContainer(t *testing.T) {
+	f := newFixture(t, 4)
+	var containers [][]byte
+	for i, b := range f.bidders {
+		c := f.seal(b, money.Fen(800+i)*money.OneWan)
+		_, err := f.submit(b, c)
+		f.Must(err)
+		containers = append(containers, c)
+	}
+	var legacy []string
+	for i := range 4 {
+		if i == 2 {
+			legacy = append(legacy, "")
+			continue
+		}
+		c := containers[i]
+		if i == 1 {
+			c = bytes.Clone(c)
+			c[len(c)/2] ^= 1
+		}
+		ref, err := f.Blobs.Put(f.Ctx, bytes.NewReader(c), int64(len(c)))
+		f.Must(err)
+		f.Must(f.Bidding.LegacyBidForTest(f.Ctx, f.lot.ID, f.bidders[i].org, ref.Key))
+		legacy = append(legacy, ref.Key)
+	}
+	w, err := f.Bidding.Withdraw(f.Ctx, f.bidders[3].actor, f.lot.ID)
+	f.Must(err)
+	if w.Receipt.Version != 1 || w.Receipt.Digest != legacy[3] || bidding.VerifyReceipt(&f.Keys.Platform.PublicKey, w) != nil {
+		t.Fatalf("withdrawal of a whole stored container: %+v", w.Receipt)
+	}
+	if d, _, err := bidding.ReceiptDigest(1, bytes.NewReader(containers[3])); err != nil || d != legacy[3] {
+		t.Fatalf("ReceiptDigest(1): %s %v", d, err)
+	}
+	f.Clock.Set(deadline)
+	_, err = f.Bidding.StartDue(f.Ctx)
+	f.Must(err)
+	o, err := f.Bidding.Decrypt(f.Ctx, f.bidders[0].actor, f.lot.ID, contentKey(t, f.bidders[0], containers[0]))
+	if err != nil || o.Status != bidding.Decrypted || o.Price != 800*money.OneWan {
+		t.Fatalf("a whole stored container: %+v %v", o, err)
+	}
+	_, err = f.Bidding.Decrypt(f.Ctx, f.bidders[1].actor, f.lot.ID, contentKey(t, f.bidders[1], containers[1]))
 	wantCode(t, err, errs.Conflict)
-	m, err := f.Bidding.Mine(f.Ctx, b0.actor, f.lot.ID)
+	m, err := f.Bidding.Mine(f.Ctx, f.bidders[1].actor, f.lot.ID)
 	f.Must(err)
 	if m.Status != bidding.Withdrawn || m.Cause != bidding.CauseDamaged {
-		t.Fatalf("swapped file: %s/%s, want withdrawn/damaged", m.Status, m.Cause)
+		t.Fatalf("a changed whole container: %s/%s, want withdrawn/damaged", m.Status, m.Cause)
 	}
 }

@@ -1,7 +1,9 @@
 // Package blob stores files (project materials, notice attachments, tender
-// documents, later sealed bids) by content: the key is the SM3 digest of
-// the bytes, computed while streaming, so a file is never held in memory
-// and a stored file can always be checked against its key.
+// documents, the chunk sections of sealed bids) by content: the key is the
+// SM3 digest of the bytes, computed while streaming — by Put, or by the
+// caller of PutHashed on its own way through the bytes — so a file is never
+// held in memory and a stored file can always be checked against its key
+// (Verify).
 package blob
 
 import (
@@ -30,8 +32,21 @@ type Ref struct {
 type Store interface {
 	// Put streams r into the store, refusing more than limit bytes.
 	Put(ctx context.Context, r io.Reader, limit int64) (Ref, error)
+	// PutHashed stores what write writes to w, refusing more than limit
+	// bytes, under the key write returns: the hex SM3 of exactly the bytes
+	// it wrote, which the caller computes on the way (package sealed
+	// hashes a bid's chunk section while parsing it, for the bidder's
+	// signature), so the bytes are hashed once, not twice. The store does
+	// not hash them again: a key that is not the SM3 of the content is the
+	// caller's bug, and Verify finds it. If write fails, nothing is stored.
+	PutHashed(ctx context.Context, limit int64, write func(w io.Writer) (key string, err error)) (Ref, error)
 	// Open returns the content of key.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+// errTooLarge is the store's refusal of more than the limit.
+func errTooLarge(limit int64) error {
+	return errs.E(errs.Invalid, "文件超过大小上限 %d MB", limit>>20)
 }
 
 // Disk stores blobs under a directory as ab/cd/<key>.
@@ -74,17 +89,91 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, limit int64) (Ref, error) {
 		return Ref{}, err
 	}
 	if n > limit {
-		return Ref{}, errs.E(errs.Invalid, "文件超过大小上限 %d MB", limit>>20)
+		return Ref{}, errTooLarge(limit)
 	}
 	ref := Ref{Key: hex.EncodeToString(h.Sum(nil)), Size: n}
-	dst := d.path(ref.Key)
+	return ref, d.place(tmp.Name(), ref.Key)
+}
+
+// place renames a complete temporary file to key.
+func (d *Disk) place(tmp, key string) error {
+	dst := d.path(key)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+// PutHashed writes to a temporary file what write writes, then renames it
+// to the key write returns (see Store). Like Put, a crash or a failure
+// leaves no blob under a key.
+func (d *Disk) PutHashed(ctx context.Context, limit int64, write func(io.Writer) (string, error)) (Ref, error) {
+	tmp, err := os.CreateTemp(filepath.Join(d.dir, "tmp"), "put-*")
+	if err != nil {
 		return Ref{}, err
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return Ref{}, err
+	defer os.Remove(tmp.Name())
+	w := &limitWriter{ctx: ctx, w: tmp, limit: limit}
+	key, err := write(w)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	return ref, nil
+	switch {
+	case w.err != nil:
+		return Ref{}, w.err // the store's own failure (or the limit), whatever write made of it
+	case err != nil:
+		return Ref{}, err
+	case !validKey(key):
+		return Ref{}, fmt.Errorf("blob: PutHashed: %q is not a hex SM3 key", key)
+	}
+	return Ref{Key: key, Size: w.n}, d.place(tmp.Name(), key)
+}
+
+// limitWriter writes at most limit bytes to w, and stops when ctx ends.
+type limitWriter struct {
+	ctx   context.Context
+	w     io.Writer
+	limit int64
+	n     int64 // written
+	err   error // the first failure, kept for PutHashed
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if err := l.ctx.Err(); err != nil {
+		l.err = err
+		return 0, err
+	}
+	if int64(len(p)) > l.limit-l.n {
+		l.err = errTooLarge(l.limit)
+		return 0, l.err
+	}
+	n, err := l.w.Write(p)
+	l.n += int64(n)
+	if err != nil {
+		l.err = err
+	}
+	return n, err
+}
+
+// Verify reads the blob of key and checks that its SM3 is the key (an
+// integrity check of the store, and of PutHashed's callers).
+func Verify(ctx context.Context, s Store, key string) error {
+	rc, err := s.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := sm3.New()
+	if _, err := io.Copy(h, &ctxReader{ctx, rc}); err != nil {
+		return fmt.Errorf("读取文件 %s: %w", key, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != key {
+		return errs.E(errs.Internal, "文件 %s 的内容与其 SM3 不符（已损坏或被替换）", key)
+	}
+	return nil
 }
 
 // Open opens the blob with key.

@@ -38,9 +38,12 @@ import (
 // submit, replace or withdraw through bidding.Service before the deadline
 // — and opened through bidding.StartDue, Decrypt and CloseDue, with
 // confirmations and objections on the record. A round planned to fail
-// gets fewer than three bids, so the bidding service itself fails the lot
-// (RULES A12) and drafts the failure notice, which the demo submits and
-// the centre approves.
+// gets fewer bids than its procedure's minimum (bidding.MinimumFor: three
+// for tenders, RULES A12 and D8; one for negotiation, consultation and
+// inquiry), so the bidding service itself fails the lot and drafts the
+// failure notice, which the demo submits and the centre approves. A
+// project re-tendered after such a 流标 is bid for and opened online again
+// in its second round (轮次): its bidders seal new bids.
 //
 // Older lots keep the fast path (the staff move the project to evaluation
 // at the deadline, trading_flow.go): sealing, submitting and decrypting
@@ -58,8 +61,10 @@ import (
 //     projects leave evaluation within days, so no bid deadline is set in
 //     the quietDays before onlineFrom (sitting, plainDeadline): those move to
 //     onlineFrom. startDue checks the rule before every call.
-//   - Single-source purchases cannot have three bids: those registered in
-//     the months before the online period negotiate instead (newProject).
+//   - Single-source purchases are not opened online (bidding.MinimumFor):
+//     those registered in the months before the online period negotiate
+//     instead (newProject), so every lot the service would open is bid for
+//     online.
 //
 // At the present the demo runs the housekeeping once, as the server will,
 // and writes the private keys of the bidders still holding bids that are
@@ -261,7 +266,7 @@ func (l *loader) issueCerts(ctx context.Context) error {
 func (p *project) planOnline(ctx context.Context) error {
 	l, pl, on := p.l, p.plan, p.l.online
 	switch {
-	case p.online != nil, p.openedOnline, p.ended, p.deadline.Before(on.from),
+	case p.online != nil, p.ended, p.deadline.Before(on.from),
 		pl.kind != tender.Construction && pl.kind != tender.Procurement,
 		pl.outcome == terminated: // ends before its deadline: nobody bids
 		return nil
@@ -339,9 +344,12 @@ func (p *project) planOnline(ctx context.Context) error {
 // lotBidders are the firms that bid on lot i: the invitees of an invited
 // tender, otherwise a draw from the lot's trade, with the listed bidder
 // accounts of that trade now and then; a failing round gets fewer than
-// three.
+// its procedure's minimum (none where one is enough).
 func (p *project) lotBidders(i int, failing bool) []*org {
 	l, pl, on, g := p.l, p.plan, p.l.online, p.l.g
+	if min, err := bidding.MinimumFor(pl.kind, pl.procedure); failing && err == nil && min.Bids <= 1 {
+		return nil
+	}
 	var orgs []*org
 	switch {
 	case pl.procedure == tender.Invited && len(p.invited) > 0:
@@ -593,7 +601,8 @@ func (on *online) seal(l *loader, ol *onlineLot, bp *bidPlan, b *bidder, price m
 func (l *loader) checkDue(ctx context.Context) error {
 	rows, err := l.q.Query(ctx, `SELECT l.id FROM lots l JOIN projects p ON p.id = l.project_id
 		WHERE l.bid_deadline > 0 AND l.bid_deadline <= ? AND l.opening_at > 0 AND p.state IN ('tendering', 'evaluating')
-		AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.lot_id = l.id)`, db.Micros(l.tl.now()))
+		AND p.procedure <> ? AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.lot_id = l.id AND o.bid_deadline >= l.bid_deadline)`,
+		db.Micros(l.tl.now()), tender.SingleSource)
 	if err != nil {
 		return err
 	}
@@ -630,7 +639,6 @@ func (p *project) openOnline(ctx context.Context) error {
 	if err := l.startDue(ctx); err != nil {
 		return err
 	}
-	p.openedOnline = true
 	now := l.tl.now()
 	if r.failing {
 		p.at(now.Add(40*time.Minute), p.failOnline)
@@ -802,7 +810,7 @@ func (p *project) failOnline(ctx context.Context) error {
 	var ids []int64
 	for _, ol := range p.online.lots {
 		var id int64
-		if err := l.q.QueryRow(ctx, "SELECT COALESCE(failure_notice, 0) FROM openings WHERE lot_id = ? AND state = ?",
+		if err := l.q.QueryRow(ctx, "SELECT COALESCE(failure_notice, 0) FROM openings WHERE lot_id = ? AND state = ? ORDER BY round DESC LIMIT 1",
 			ol.lot.ID, bidding.Failed).Scan(&id); err != nil {
 			return fmt.Errorf("流标（%s）: %w", ol.lot.Name, err)
 		}

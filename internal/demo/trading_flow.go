@@ -42,9 +42,8 @@ type project struct {
 	awardees []*org
 	prices   []money.Fen
 
-	invited      []*org       // the current round's invitees (invited tenders)
-	online       *onlineRound // the current round's sealed bids and online opening (bidding.go)
-	openedOnline bool         // a lot of the project has had an online opening
+	invited []*org       // the current round's invitees (invited tenders)
+	online  *onlineRound // the current round's sealed bids and online opening (bidding.go)
 }
 
 func (l *loader) newProject(pl *plan) *project {
@@ -56,8 +55,8 @@ func (l *loader) newProject(pl *plan) *project {
 	}
 	p.staff = l.actors[name]
 	if pl.procedure == tender.SingleSource && l.online.near(pl.start) {
-		// The online opening needs three bids (RULES A12), which a single
-		// source cannot give: recent purchases negotiate (bidding.go).
+		// A single source is not opened online (bidding.MinimumFor): recent
+		// purchases negotiate (bidding.go).
 		pl.procedure = tender.Negotiation
 	}
 	return p
@@ -205,7 +204,53 @@ func (p *project) decide(ctx context.Context) error {
 	if !pl.fast && l.g.chance(40) {
 		t = at(l.days.workday(t, p.workdays(1, 2)), 10, 0)
 	}
+	if pl.prequal {
+		p.at(t, p.prequalify)
+		return nil
+	}
 	p.at(t, p.prepare)
+	return nil
+}
+
+// prequalify publishes the 资格预审公告 with its prequalification
+// documents, through the same drafting, review and legal checks as every
+// notice (A2 or D3: documents obtainable at least 5 days and 5 working
+// days), and the application deadline at least 5 days after the documents
+// close (条例 17). Publishing it starts the trading (Accepted → Tendering);
+// the applications are reviewed in a few working days after the deadline,
+// and the tender round follows (for invited purchases, the tender invites
+// suppliers that passed).
+func (p *project) prequalify(ctx context.Context) error {
+	l, pl := p.l, p.plan
+	now := l.tl.now()
+	// The review may publish it on the next working day: count from there.
+	base := at(l.days.workday(now, 1), 9, 0)
+	until := at(later(l.days.earliestEnd(base, 5), l.days.earliestEndWorking(base, 5)), 17, 30)
+	deadline := at(l.days.workday(l.days.earliestEnd(until, 5), p.workdays(0, 2)), 9, 30)
+	in := notice.Input{ProjectID: p.id, Kind: notice.KindPrequal, DocsFrom: now, DocsUntil: until, BidDeadline: deadline}
+	n, err := l.svc.Notice.Draft(ctx, p.owner, in)
+	if err != nil {
+		return fmt.Errorf("起草%s: %w", in.Kind.Label(), err)
+	}
+	docs := "资格预审文件.pdf"
+	if pl.kind == tender.Procurement {
+		docs = "资格预审文件（供应商资格条件）.pdf"
+	}
+	if _, err := l.svc.Notice.AddAttachment(ctx, p.owner, n.ID, docs, true, bytes.NewReader(demoFile(p.code, "prequalification documents", 1))); err != nil {
+		return fmt.Errorf("上传%s: %w", docs, err)
+	}
+	if _, err := l.svc.Notice.Submit(ctx, p.owner, n.ID); err != nil {
+		return fmt.Errorf("提交%s: %w", in.Kind.Label(), err)
+	}
+	p.at(l.days.office(now.Add(p.minutes(30, 150))), func(ctx context.Context) error {
+		if _, err := l.svc.Notice.Decide(ctx, p.staff, n.ID, notice.Decision{Approve: true}); err != nil {
+			return fmt.Errorf("审核%s: %w", in.Kind.Label(), err)
+		}
+		// Applications reviewed, the qualified applicants told; then the
+		// tender round.
+		p.at(at(l.days.workday(deadline, p.workdays(2, 5)), 10, 0), p.prepare)
+		return nil
+	})
 	return nil
 }
 
@@ -592,7 +637,35 @@ func (p *project) terminate(ctx context.Context) error {
 	}
 	p.ended = true
 	return p.publishNow(ctx, notice.Input{ProjectID: p.id, Kind: notice.KindTermination}, []string{l.g.pick(terminationReasons[p.plan.kind])},
-		func(ctx context.Context) error { return p.cancelFuture(ctx, "项目终止，取消场地预约。") })
+		func(ctx context.Context) error {
+			if err := p.cancelFuture(ctx, "项目终止，取消场地预约。"); err != nil {
+				return err
+			}
+			p.archiveLater()
+			return nil
+		})
+}
+
+// archiveLater: the centre files a finished project (归档) some months
+// after its result, 流标 or termination notice — once the contract is
+// signed, the deposits are refunded and the papers are gathered — most of
+// them; a few stay in the backlog. An archive falling after the present
+// has not happened yet, so recent endings are still awarded, failed or
+// terminated. The placed projects (trading_specials.go) are left as they
+// are: they hold the present's states.
+func (p *project) archiveLater() {
+	l := p.l
+	if p.plan.fast || !l.g.chance(90) {
+		return
+	}
+	t := at(l.days.workday(l.tl.now(), p.workdays(25, 130)), 14, 30).Add(p.minutes(0, 150))
+	p.at(t, func(ctx context.Context) error {
+		note := "交易资料已整理齐全，予以归档。档案号：DA-" + p.code
+		if _, err := l.svc.Tender.Archive(ctx, p.staff, p.id, tender.ArchiveInput{Note: note}); err != nil {
+			return fmt.Errorf("归档: %w", err)
+		}
+		return nil
+	})
 }
 
 // close is the deadline: bids are opened (construction goes into
@@ -658,6 +731,7 @@ func (p *project) failed(ctx context.Context) error {
 		return nil
 	}
 	p.ended = true
+	p.archiveLater()
 	return nil
 }
 
@@ -694,6 +768,7 @@ func (p *project) result(ctx context.Context, i int) error {
 	l, pl := p.l, p.plan
 	if i == len(p.lots) {
 		p.ended = true
+		p.archiveLater()
 		return nil
 	}
 	in := notice.Input{ProjectID: p.id, Kind: notice.KindResult, AwardeeID: p.awardees[i].id, Amount: p.prices[i]}

@@ -73,6 +73,7 @@ type plan struct {
 	stop      stop
 	amend     amendment
 	remote    bool // evaluation also at a remote seat (远程异地评标)
+	prequal   bool // bidders prequalified first (资格预审公告, then the tender)
 	// The people's habits: returned once at intake, answered late,
 	// notice rejected once by the reviewer.
 	returnFirst, lateDecision, rejectFirst bool
@@ -257,7 +258,26 @@ func (l *loader) newPlan(k tender.TradeKind, p place, role string, start time.Ti
 		pl.green, pl.reason = true, g.pick(greenReasons)
 	}
 	pl.remote = k == tender.Construction && g.chance(15)
+	pl.prequal = prequalifies(pl, g)
 	return pl
+}
+
+// prequalifies decides whether a project prequalifies its bidders with a
+// 资格预审公告 before the tender: now and then a large open construction
+// tender (条例 15–19), and most invited purchases, whose suppliers answer a
+// public prequalification notice (87号令 第14条).
+func prequalifies(pl *plan, g *gen) bool {
+	switch {
+	case pl.kind == tender.Construction && pl.procedure == tender.Open:
+		var est money.Fen
+		for _, l := range pl.lots {
+			est += l.EstimatedPrice
+		}
+		return est >= 3000*money.OneWan && g.chance(35)
+	case pl.kind == tender.Procurement && pl.procedure == tender.Invited:
+		return g.chance(70)
+	}
+	return false
 }
 
 // amendable: amendments are drafted for open procedures and listings.

@@ -10,7 +10,7 @@ import (
 // draft, a submission waiting and one overdue, a returned project, notices
 // in draft, review, rejected and scheduled, a project in evaluation and
 // one in publicity, green-channel bookings, amendments, a 流标, a
-// termination and listings — and online openings in every state.
+// termination, a prequalification and listings — and online openings in every state.
 type special struct {
 	kind        tender.TradeKind
 	procedure   tender.Procedure
@@ -24,6 +24,7 @@ type special struct {
 	returnFirst bool
 	rejectFirst bool
 	amend       amendment
+	prequal     bool // a 资格预审公告 before the tender
 }
 
 var specialList = []special{
@@ -50,7 +51,9 @@ var specialList = []special{
 	{kind: tender.Land, procedure: tender.Listing, region: "530627", workdays: 70},
 	{kind: tender.Land, procedure: tender.Auction, region: "530600", workdays: 60},
 	{kind: tender.Property, procedure: tender.Listing, region: "530628", workdays: 80},
-	{kind: tender.Construction, procedure: tender.Open, region: "530626", workdays: 130, outcome: failedThenAwarded},
+	// 流标 online, then re-tendered and opened online again in its second
+	// round (轮次, bidding.go).
+	{kind: tender.Construction, procedure: tender.Open, region: "530626", workdays: 55, outcome: failedThenAwarded, prequal: true},
 	// Online openings (bidding.go): one in its decryption window at the
 	// present, one failed for want of three bids (A12).
 	{kind: tender.Construction, procedure: tender.Open, region: "530602", role: roleEducation, workdays: 26, stop: stopDecrypting, owner: "tenderer"},
@@ -68,6 +71,7 @@ func (l *loader) specials() []*plan {
 			pl.reason = greenReasons[0]
 		}
 		pl.returnFirst, pl.rejectFirst, pl.lateDecision, pl.amend = s.returnFirst, s.rejectFirst, false, s.amend
+		pl.prequal = s.prequal
 		switch s.owner {
 		case "tenderer":
 			pl.owner, pl.agent = pl.tenderer.user, nil

@@ -92,10 +92,16 @@ func checkTrading(t *testing.T, p *rig, res demo.Result, n int) {
 	}
 	// Every state of the life cycle that the front door reaches.
 	for _, st := range []tender.State{tender.Draft, tender.Submitted, tender.Returned, tender.Accepted, tender.Tendering,
-		tender.Evaluating, tender.Publicity, tender.Awarded, tender.Failed, tender.Terminated} {
+		tender.Evaluating, tender.Publicity, tender.Awarded, tender.Failed, tender.Terminated, tender.Archived} {
 		if s.ByState[st] == 0 {
 			t.Errorf("no project %s", st)
 		}
+	}
+	// Most finished projects of the full demo are archived months after
+	// their end, the recent ones not yet.
+	if finished := s.ByState[tender.Awarded] + s.ByState[tender.Failed] + s.ByState[tender.Terminated] +
+		s.ByState[tender.Archived]; n >= 900 && (s.ByState[tender.Archived]*100 < finished*60 || s.ByState[tender.Archived]*100 > finished*92) {
+		t.Errorf("%d of %d finished projects archived", s.ByState[tender.Archived], finished)
 	}
 	if s.Overdue == 0 || s.Green == 0 {
 		t.Errorf("overdue %d, green channel %d", s.Overdue, s.Green)
@@ -105,8 +111,7 @@ func checkTrading(t *testing.T, p *rig, res demo.Result, n int) {
 			t.Errorf("no notice %s", st)
 		}
 	}
-	for _, k := range []notice.Kind{notice.KindTender, notice.KindAmendment, notice.KindCandidates, notice.KindResult,
-		notice.KindFailure, notice.KindTermination, notice.KindListing} {
+	for _, k := range notice.Kinds {
 		if s.NoticeKinds[k] == 0 {
 			t.Errorf("no %s notice", k)
 		}

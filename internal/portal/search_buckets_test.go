@@ -116,25 +116,20 @@ func TestSearchAcrossYears(t *testing.T) {
 		{Query: "农村公路", From: beijing(2024, 2, 1, 0, 0, 0), To: beijing(2024, 5, 1, 0, 0, 0)},
 		{Query: "2025年", To: beijing(2025, 3, 1, 0, 0, 0)},
 	}
-	budget, limit, rareAt, collectAt := recentScanBudget, bucketCap, rareMatches, collectCap
-	t.Cleanup(func() {
-		recentScanBudget, bucketCap, rareMatches, collectCap, codeIndex = budget, limit, rareAt, collectAt, true
-	})
+	budget, limit := recentScanBudget, bucketCap
+	t.Cleanup(func() { recentScanBudget, bucketCap, codeIndex = budget, limit, true })
 	for _, way := range []struct {
 		name          string
 		budget, cap   int
-		rare, collect int
 		matchCap      int
 		codeIndexUsed bool
 	}{
-		{"as configured", budget, limit, int(rareAt), collectAt, matchCap, true},
-		{"index at once, collected", 1, limit, 1 << 30, collectAt, matchCap, true},
-		{"index at once, walked", 1, limit, 0, collectAt, matchCap, true},
-		{"too many to collect", 1, limit, 1 << 30, 3, matchCap, true},
-		{"busy buckets", 1, 1, 0, collectAt, 0, true},
-		{"every bucket busy", 1, 0, 0, collectAt, 0, false},
+		{"as configured", budget, limit, matchCap, true},
+		{"index at once", 1, limit, matchCap, true},
+		{"busy buckets", 1, 1, 0, true},
+		{"every bucket busy", 1, 0, 0, false},
 	} {
-		recentScanBudget, bucketCap, rareMatches, collectCap = way.budget, way.cap, int64(way.rare), way.collect
+		recentScanBudget, bucketCap = way.budget, way.cap
 		saved := matchCap
 		matchCap = way.matchCap
 		codeIndex = way.codeIndexUsed
@@ -147,7 +142,7 @@ func TestSearchAcrossYears(t *testing.T) {
 		}
 		matchCap = saved
 	}
-	recentScanBudget, bucketCap, rareMatches, collectCap, codeIndex = budget, limit, rareAt, collectAt, true
+	recentScanBudget, bucketCap, codeIndex = budget, limit, true
 	if got := expect(Filter{Query: "2024年"}); len(got) < 30 {
 		t.Fatalf("the data should have many 2024 notices, has %d", len(got))
 	}

@@ -44,6 +44,7 @@ const (
 	labelTrailerSig = "ggzy/sealed-bid/v1/trailer\n"
 	labelEncKey     = "ggzy/sealed-bid/v1/sm4-gcm"
 	labelKeyCheck   = "ggzy/sealed-bid/v1/key-check"
+	labelContainer  = "ggzy/sealed-bid/v1/container\n"
 )
 
 // Payload entry kinds (inside the encryption).

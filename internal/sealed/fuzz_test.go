@@ -10,6 +10,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 
 	"ggzy/internal/errs"
+	"ggzy/internal/gm"
 )
 
 // fuzzSeeds are real containers by the fixed test key: with documents in
@@ -40,7 +41,8 @@ func FuzzInspect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var env Envelope
 		var err error
-		checkAlloc(t, len(data), func() { env, err = Inspect(bytes.NewReader(data)) })
+		var section bytes.Buffer
+		checkAlloc(t, len(data), func() { env, err = InspectSection(bytes.NewReader(data), &section) })
 		if err != nil {
 			if !errs.Is(err, errs.Invalid) || errors.Is(err, ErrDamaged) || errors.Is(err, ErrWrongKey) {
 				t.Fatalf("Inspect error %v", err)
@@ -49,6 +51,12 @@ func FuzzInspect(f *testing.F) {
 		}
 		if env.Size != int64(len(data)) || env.Cert == nil || len(env.CipherDigest) != 32 || env.Chunks < 1 {
 			t.Fatalf("accepted envelope %+v", env)
+		}
+		// The parts are the file, and the section's SM3 is the digest.
+		sum := gm.SM3(section.Bytes())
+		if !bytes.Equal(append(append(bytes.Clone(env.Head), section.Bytes()...), env.Trailer...), data) ||
+			!bytes.Equal(sum[:], env.CipherDigest) || !bytes.Equal(EnvelopeDigest(env.Head, env.Trailer), env.ContainerDigest()) {
+			t.Fatalf("the parts of an accepted container are not the file")
 		}
 	})
 }

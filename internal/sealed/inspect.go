@@ -8,6 +8,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 
 	"ggzy/internal/errs"
+	"ggzy/internal/gm"
 )
 
 // Inspect reads a whole container from r without the content key and checks
@@ -22,7 +23,47 @@ import (
 // an *errs.Error with code errs.Invalid ("不是有效的加密投标文件：…"); a
 // failure of r gives code errs.Internal.
 func Inspect(r io.Reader) (Envelope, error) {
+	return InspectSection(r, nil)
+}
+
+// InspectSection is Inspect that also writes the chunk section, exactly as
+// read, to section (when not nil): the platform stores a bid's section in
+// its file store and its envelope — Envelope.Head and Envelope.Trailer,
+// which name the bidder — apart from it (see ContainerDigest). The
+// section's SM3, which Inspect computes for the bidder's signature anyway,
+// is Envelope.CipherDigest, so the caller need not hash it again. A
+// failure of section gives an errs.Internal error matching it.
+func InspectSection(r io.Reader, section io.Writer) (Envelope, error) {
 	s := newScanner(r)
+	var out *failingWriter
+	if section != nil {
+		out = &failingWriter{w: section}
+		s.sectW = io.MultiWriter(s.sect, out)
+	}
+	env, err := s.inspect()
+	if out != nil && out.err != nil {
+		return Envelope{}, errs.Wrap(errs.Internal, out.err, "保存加密投标文件失败")
+	}
+	return env, err
+}
+
+// failingWriter keeps the first failure of w, so it can be told apart
+// from the container's.
+type failingWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	n, err := f.w.Write(p)
+	f.err = err
+	return n, err
+}
+
+func (s *scanner) inspect() (Envelope, error) {
 	if err := s.readHead(); err != nil {
 		return Envelope{}, failure(err, nil)
 	}
@@ -37,6 +78,48 @@ func Inspect(r io.Reader) (Envelope, error) {
 		return Envelope{}, failure(err, nil)
 	}
 	return s.env, nil
+}
+
+// ContainerDigest is the digest that names a whole container — the one the
+// platform's receipt gives (docs/sealed-bid-format.md, "Container digest"):
+//
+//	SM3("ggzy/sealed-bid/v1/container\n" || Head || CipherDigest || Trailer)
+//
+// where Head is every byte before the chunk section, CipherDigest the SM3
+// of the chunk section and Trailer every byte after it. It binds every
+// byte of the file like the SM3 of the file does, but is computed from the
+// parts, so the platform can store them apart and hash the (large) chunk
+// section once. It is nil for an envelope without its raw bytes.
+func (e Envelope) ContainerDigest() []byte {
+	if len(e.Head) == 0 || len(e.Trailer) == 0 || len(e.CipherDigest) != digestSize {
+		return nil
+	}
+	sum := gm.SM3([]byte(labelContainer), e.Head, e.CipherDigest, e.Trailer)
+	return sum[:]
+}
+
+// EnvelopeDigest is ContainerDigest from a container's Head and Trailer
+// alone, taking the chunk section's digest from the trailer's
+// cipher_digest field (nil if the trailer is too short to hold it). It
+// equals the container digest when the section is the one the trailer
+// names — which Inspect and Open check — so a platform that keeps the
+// envelope apart from the section can tell whether it is the envelope
+// it receipted without reading the section.
+func EnvelopeDigest(head, trailer []byte) []byte {
+	if len(trailer) < trailerFixed {
+		return nil
+	}
+	return Envelope{Head: head, Trailer: trailer, CipherDigest: trailer[56:88]}.ContainerDigest()
+}
+
+// ContainerDigestOf is ContainerDigest of the container read from r, which
+// must pass Inspect (`ggzy receipt verify --file` checks a file this way).
+func ContainerDigestOf(r io.Reader) ([]byte, Envelope, error) {
+	env, err := Inspect(r)
+	if err != nil {
+		return nil, env, err
+	}
+	return env.ContainerDigest(), env, nil
 }
 
 // UnwrapKey recovers the content key of a container with the private key of

@@ -25,12 +25,15 @@ type scanner struct {
 	br     *bufio.Reader
 	n      int64     // bytes consumed
 	sect   hash.Hash // SM3 over the chunk section
+	sectW  io.Writer // sect, or sect and a copy of the section (InspectSection)
 	sectN  int64
-	broken bool // a structural fault: nothing after it can be trusted or read
+	copyBf []byte // buffer of skip
+	broken bool   // a structural fault: nothing after it can be trusted or read
 
-	env  Envelope
-	head header
-	hd   [32]byte // header digest
+	env     Envelope
+	head    header
+	hd      [32]byte // header digest
+	rawHead []byte   // the bytes before the chunk section, as read
 
 	chunks   uint64 // records read
 	payload  uint64 // plaintext bytes of the records read (length − tag)
@@ -47,7 +50,9 @@ func (e readError) Error() string { return e.err.Error() }
 func (e readError) Unwrap() error { return e.err }
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{br: bufio.NewReaderSize(r, 64<<10), sect: sm3.New()}
+	s := &scanner{br: bufio.NewReaderSize(r, 64<<10), sect: sm3.New()}
+	s.sectW = s.sect
+	return s
 }
 
 // full reads exactly len(p) bytes.
@@ -113,6 +118,7 @@ func (s *scanner) readHead() error {
 	}
 	s.head = h
 	s.hd = gm.SM3(raw)
+	s.rawHead = append(append(raw, sl[:]...), sig...)
 	s.env = Envelope{
 		Version:      Version,
 		LotID:        h.lotID,
@@ -124,6 +130,7 @@ func (s *scanner) readHead() error {
 		Fingerprint:  h.fingerprint,
 		KeyCheck:     append([]byte(nil), h.keyCheck[:]...),
 		HeaderDigest: append([]byte(nil), s.hd[:]...),
+		Head:         s.rawHead,
 	}
 	return nil
 }
@@ -135,7 +142,7 @@ func (s *scanner) next() (int, error) {
 	if err := s.full(s.lenBuf[:], fmt.Sprintf("第 %d 块", s.chunks+1)); err != nil {
 		return 0, err
 	}
-	s.sect.Write(s.lenBuf[:])
+	s.sectW.Write(s.lenBuf[:]) // a failing copy is reported by InspectSection
 	s.sectN += recordLenSize
 	n := int(binary.BigEndian.Uint32(s.lenBuf[:]))
 	full := int(s.head.chunkSize) + tagSize
@@ -179,10 +186,17 @@ func (s *scanner) body(n int) ([]byte, error) {
 	return s.buf, nil
 }
 
-// skip reads the n bytes of the current record into the section hash only.
+// skip reads the n bytes of the current record into the section hash (and
+// the section's copy) only.
 func (s *scanner) skip(n int) error {
-	c, err := io.CopyN(s.sect, s.br, int64(n))
+	if s.copyBf == nil {
+		s.copyBf = make([]byte, 64<<10)
+	}
+	c, err := io.CopyBuffer(s.sectW, io.LimitReader(s.br, int64(n)), s.copyBf)
 	s.n += c
+	if err == nil && c < int64(n) {
+		err = io.EOF
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			s.broken = true
@@ -256,6 +270,7 @@ func (s *scanner) readTrailer() error {
 	s.env.Chunks = int(s.chunks)
 	s.env.Size = s.n
 	s.env.CipherDigest = cd[:]
+	s.env.Trailer = append(tb[:], sig...)
 	s.env.PayloadBytes = int64(s.payload)
 	return nil
 }

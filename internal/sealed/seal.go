@@ -228,12 +228,10 @@ func writeContainer(w io.Writer, key *sm2.PrivateKey, h header, k []byte, fill f
 	}
 	hd := gm.SM3(raw)
 
-	fileHash := sm3.New()
-	cw := &countWriter{w: io.MultiWriter(w, fileHash)}
+	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
-	bw.Write(raw)
-	bw.Write(binary.BigEndian.AppendUint16(nil, uint16(len(hsig))))
-	bw.Write(hsig)
+	head := append(binary.BigEndian.AppendUint16(raw, uint16(len(hsig))), hsig...)
+	bw.Write(head)
 
 	c := &chunkWriter{w: bw, aead: aead, p: newChunkParams(h.noncePrefix, hd),
 		size: int(h.chunkSize), buf: make([]byte, 0, int(h.chunkSize)+tagSize), sect: sm3.New()}
@@ -255,13 +253,13 @@ func writeContainer(w io.Writer, key *sm2.PrivateKey, h header, k []byte, fill f
 	if err != nil {
 		return Summary{}, fmt.Errorf("签名: %w", err)
 	}
-	bw.Write(tb)
-	bw.Write(binary.BigEndian.AppendUint16(nil, uint16(len(tsig))))
-	bw.Write(tsig)
+	tail := append(binary.BigEndian.AppendUint16(tb, uint16(len(tsig))), tsig...)
+	bw.Write(tail)
 	if err := bw.Flush(); err != nil {
 		return Summary{}, fmt.Errorf("写出加密投标文件: %w", err)
 	}
-	return Summary{Size: cw.n, Digest: fileHash.Sum(nil), CipherDigest: t.cipherDigest[:], Chunks: int(c.idx)}, nil
+	env := Envelope{Head: head, CipherDigest: t.cipherDigest[:], Trailer: tail}
+	return Summary{Size: cw.n, ContainerDigest: env.ContainerDigest(), CipherDigest: t.cipherDigest[:], Chunks: int(c.idx)}, nil
 }
 
 // signerKey checks that the certificate holds an SM2 key and that the

@@ -17,6 +17,9 @@
 //   - Inspect (server, on upload) checks the structure, the certificate,
 //     both signatures and the signed digest over the ciphertext, without
 //     the content key. What passes cannot afterwards be changed unnoticed.
+//     InspectSection also hands out the chunk section, so the platform can
+//     store it apart from the envelope that names the bidder; the
+//     container digest (Envelope.ContainerDigest) names the whole file.
 //   - Open (server, at the opening) decrypts with the content key the bidder
 //     hands over, checks every chunk and every digest, and hands out the
 //     bid form and the files. Its errors say whose fault a failure is
@@ -85,12 +88,12 @@ type Options struct {
 
 // Summary describes a container Seal wrote.
 type Summary struct {
-	Size         int64  // bytes of the whole container file
-	Digest       []byte // SM3 of the whole container file
-	CipherDigest []byte // the signed SM3 over the chunk section (Envelope.CipherDigest)
-	Files        int    // documents sealed (the form not counted)
-	PlainBytes   int64  // bytes of the documents plus the form's JSON
-	Chunks       int    // encrypted chunks
+	Size            int64  // bytes of the whole container file
+	ContainerDigest []byte // Envelope.ContainerDigest: the digest the platform's receipt names
+	CipherDigest    []byte // the signed SM3 over the chunk section (Envelope.CipherDigest)
+	Files           int    // documents sealed (the form not counted)
+	PlainBytes      int64  // bytes of the documents plus the form's JSON
+	Chunks          int    // encrypted chunks
 }
 
 // Envelope is what can be learned from a container without its content
@@ -111,6 +114,12 @@ type Envelope struct {
 	KeyCheck     []byte // HMAC-SM3 of a fixed label under the content key; UnwrapKey checks it when set
 	HeaderDigest []byte // SM3 of preamble and header, bound into every chunk and the trailer
 	PayloadBytes int64  // plaintext bytes inside the chunks (form, documents and framing)
+
+	// The container's bytes around the chunk section, as read: Head is
+	// the preamble, the header and the header signature; Trailer the
+	// trailer and its signature. They name the bidder (the certificate)
+	// and are what ContainerDigest hashes with CipherDigest.
+	Head, Trailer []byte
 }
 
 // PublicKey returns the SM2 public key of the envelope's certificate.

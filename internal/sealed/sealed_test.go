@@ -16,6 +16,79 @@ import (
 	"ggzy/internal/gm"
 )
 
+// containerDigest computes the container digest of c as
+// docs/sealed-bid-format.md specifies it, from the layout alone.
+func containerDigest(t testing.TB, c []byte) []byte {
+	l := parseLayout(t, c)
+	section := gm.SM3(c[l.sigEnd:l.trailer])
+	sum := gm.SM3([]byte("ggzy/sealed-bid/v1/container\n"), c[:l.sigEnd], section[:], c[l.trailer:])
+	return sum[:]
+}
+
+// TestInspectSection: the section written out is exactly the file's chunk
+// section and its SM3 is the cipher digest; Head and Trailer are the rest
+// of the file; the container digest computed from the parts (by Seal,
+// Inspect and Open alike) is the documented one and changes with any byte;
+// a failing section writer is an internal error, not a bad container.
+func TestInspectSection(t *testing.T) {
+	s := newSigner(t, "昭通市某某建设有限公司")
+	c, k := sealFiles(t, s, testForm(42), testOpts, memSource("a.bin", pattern(3*MinChunkSize+5, 3)))
+	l := parseLayout(t, c)
+	var section bytes.Buffer
+	env, err := InspectSection(bytes.NewReader(c), &section)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sectionSum := gm.SM3(section.Bytes())
+	if !bytes.Equal(section.Bytes(), c[l.sigEnd:l.trailer]) || !bytes.Equal(env.CipherDigest, sectionSum[:]) {
+		t.Fatalf("section of %d bytes, want %d; cipher digest %x", section.Len(), l.trailer-l.sigEnd, env.CipherDigest)
+	}
+	if !bytes.Equal(env.Head, c[:l.sigEnd]) || !bytes.Equal(env.Trailer, c[l.trailer:]) {
+		t.Fatal("Head and Trailer are not the bytes around the section")
+	}
+	want := containerDigest(t, c)
+	if !bytes.Equal(env.ContainerDigest(), want) {
+		t.Fatalf("container digest %x, want %x", env.ContainerDigest(), want)
+	}
+	if d := EnvelopeDigest(env.Head, env.Trailer); !bytes.Equal(d, want) {
+		t.Fatalf("EnvelopeDigest %x, want %x", d, want)
+	}
+	if EnvelopeDigest(env.Head, env.Trailer[:50]) != nil {
+		t.Error("EnvelopeDigest of a short trailer")
+	}
+	if d, _, err := ContainerDigestOf(bytes.NewReader(c)); err != nil || !bytes.Equal(d, want) {
+		t.Fatalf("ContainerDigestOf: %x %v", d, err)
+	}
+	cs, err := Open(bytes.NewReader(c), k, nil)
+	if err != nil || !bytes.Equal(cs.Envelope.ContainerDigest(), want) {
+		t.Fatalf("Open: %x %v", cs.Envelope.ContainerDigest(), err)
+	}
+	// Reassembled from its parts, the container opens as the file does.
+	parts := io.MultiReader(bytes.NewReader(env.Head), &section, bytes.NewReader(env.Trailer))
+	if _, err := Open(parts, k, nil); err != nil {
+		t.Fatalf("reassembled: %v", err)
+	}
+	// One changed byte anywhere changes the digest.
+	for _, at := range []int{3, l.headerEnd - 1, l.sigEnd + 10, l.trailer - 5, l.trailer + 60, len(c) - 1} {
+		d := containerDigest(t, flip(c, at))
+		if bytes.Equal(d, want) {
+			t.Errorf("byte %d changed, same digest", at)
+		}
+	}
+	if (Envelope{}).ContainerDigest() != nil {
+		t.Error("a digest without the bytes")
+	}
+
+	failed := errors.New("disk full")
+	_, err = InspectSection(bytes.NewReader(c), failWriter{failed})
+	if errs.CodeOf(err) != errs.Internal || !errors.Is(err, failed) {
+		t.Fatalf("failing section writer: %v", err)
+	}
+	// A bad container is still the container's fault, whatever was written.
+	_, err = InspectSection(bytes.NewReader(flip(c, l.sigEnd+10)), io.Discard)
+	wantInvalid(t, err)
+}
+
 // collect is an out func that keeps what Open writes.
 func collect(got map[string]*bytes.Buffer, order *[]string) func(string) (io.Writer, error) {
 	return func(name string) (io.Writer, error) {
@@ -44,8 +117,7 @@ func TestRoundTripFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := out.Bytes()
-	fileDigest := gm.SM3(c)
-	if sum.Size != int64(len(c)) || !bytes.Equal(sum.Digest, fileDigest[:]) || sum.Files != 5 {
+	if sum.Size != int64(len(c)) || !bytes.Equal(sum.ContainerDigest, containerDigest(t, c)) || sum.Files != 5 {
 		t.Fatalf("summary %+v", sum)
 	}
 	if bytes.Contains(c, []byte("张三")) || bytes.Contains(c, []byte("投标函.pdf")) || bytes.Contains(c, []byte(big[:64])) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"ggzy/internal/auth"
 	"ggzy/internal/bidding"
 	"ggzy/internal/errs"
 )
@@ -19,8 +21,12 @@ func (s *Server) apiSubmitBid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	round, err := roundParam(r)
+	if err != nil {
+		return err
+	}
 	a := actorOf(r)
-	rc, err := s.Bidding.Submit(r.Context(), a, lot, r.Body, bidding.Upload{IP: a.IP})
+	rc, err := s.Bidding.Submit(r.Context(), a, lot, r.Body, bidding.Upload{IP: a.IP, Round: round})
 	if err != nil {
 		return err
 	}
@@ -79,8 +85,32 @@ func parseContentKey(v string) ([]byte, error) {
 	return key, nil
 }
 
+// roundParam reads the optional ?round= (轮次; 0 or absent: the lot's
+// current round).
+func roundParam(r *http.Request) (int, error) { return queryInt(r, "round", 0, 0, 1000) }
+
+// withRound serves a call on one round of a lot: the lot from the path,
+// the round from ?round=.
+func withRound[Out any](w http.ResponseWriter, r *http.Request,
+	call func(context.Context, auth.Actor, int64, int) (Out, error)) error {
+	lot, err := pathID(r, "lot")
+	if err != nil {
+		return err
+	}
+	round, err := roundParam(r)
+	if err != nil {
+		return err
+	}
+	out, err := call(r.Context(), actorOf(r), lot, round)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (s *Server) apiHall(w http.ResponseWriter, r *http.Request) error {
-	return withID(w, r, "lot", http.StatusOK, s.Bidding.Hall)
+	return withRound(w, r, s.Bidding.HallRound)
 }
 
 // apiHallEvents pushes the hall every second until the client leaves or
@@ -91,8 +121,12 @@ func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	round, err := roundParam(r)
+	if err != nil {
+		return err
+	}
 	a := actorOf(r)
-	h, err := s.Bidding.Hall(r.Context(), a, lot)
+	h, err := s.Bidding.HallRound(r.Context(), a, lot, round)
 	if err != nil {
 		return err
 	}
@@ -131,7 +165,7 @@ func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		case <-time.After(pace):
 		}
-		if h, err = s.Bidding.Hall(r.Context(), a, lot); err != nil {
+		if h, err = s.Bidding.HallRound(r.Context(), a, lot, round); err != nil {
 			return nil
 		}
 	}
@@ -141,7 +175,7 @@ func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
 const hallStreamLife = 10 * time.Minute
 
 func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	return withID(w, r, "lot", http.StatusOK, s.Bidding.RecordOf)
+	return withRound(w, r, s.Bidding.RecordOf)
 }
 
 func (s *Server) apiRecordPDF(w http.ResponseWriter, r *http.Request) error {
@@ -149,12 +183,20 @@ func (s *Server) apiRecordPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pdf, sig, err := s.Bidding.RecordPDFOf(r.Context(), actorOf(r), lot)
+	round, err := roundParam(r)
 	if err != nil {
 		return err
 	}
+	pdf, sig, err := s.Bidding.RecordPDFOf(r.Context(), actorOf(r), lot, round)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("opening-record-%d.pdf", lot)
+	if round > 1 {
+		name = fmt.Sprintf("opening-record-%d-round-%d.pdf", lot, round)
+	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="opening-record-%d.pdf"`, lot))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, name))
 	w.Header().Set("X-Ggzy-Signature", hex.EncodeToString(sig))
 	w.Write(pdf)
 	return nil
@@ -190,7 +232,7 @@ func (s *Server) apiAnswer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSignals(w http.ResponseWriter, r *http.Request) error {
-	return withID(w, r, "lot", http.StatusOK, s.Bidding.Signals)
+	return withRound(w, r, s.Bidding.Signals)
 }
 
 func (s *Server) apiOpeningSettings(w http.ResponseWriter, r *http.Request) error {
@@ -217,7 +259,11 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, sum, err := s.Bidding.Commitments(r.Context(), actorOf(r), lot)
+	round, err := roundParam(r)
+	if err != nil {
+		return err
+	}
+	list, sum, err := s.Bidding.Commitments(r.Context(), actorOf(r), lot, round)
 	if err != nil {
 		return err
 	}

@@ -98,6 +98,10 @@ func (s *Server) apiDecideProject(w http.ResponseWriter, r *http.Request) error 
 	return withBody(w, r, "project", http.StatusOK, s.Tender.Decide)
 }
 
+func (s *Server) apiArchiveProject(w http.ResponseWriter, r *http.Request) error {
+	return withBody(w, r, "project", http.StatusOK, s.Tender.Archive)
+}
+
 func (s *Server) apiChecklist(w http.ResponseWriter, r *http.Request) error {
 	return withID(w, r, "project", http.StatusOK, s.Tender.Checklist)
 }

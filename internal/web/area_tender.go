@@ -18,6 +18,7 @@ func (s *Server) tenderRoutes() []route {
 		{"POST", "/api/v1/projects/{project}/submission", auth.CreateProject, "提交进场登记（核验申请材料）", s.apiSubmitProject},
 		{"POST", "/api/v1/projects/{project}/withdrawal", auth.CreateProject, "撤回草稿或已退回的项目", s.apiWithdrawProject},
 		{"POST", "/api/v1/projects/{project}/decision", auth.DecideIntake, "受理或退回（须说明理由）", s.apiDecideProject},
+		{"POST", "/api/v1/projects/{project}/archive", auth.ArchiveProject, "归档已成交、流标（不再重新招标）或已终止的项目", s.apiArchiveProject},
 		{"GET", "/api/v1/projects/{project}/materials", auth.ReadProject, "申请材料核对清单", s.apiChecklist},
 		{"POST", "/api/v1/projects/{project}/materials", auth.CreateProject, "上传申请材料（multipart/form-data）", s.apiUploadMaterial},
 		{"GET", "/api/v1/projects/{project}/materials/{file}", auth.ReadProject, "下载申请材料文件", s.apiDownloadMaterial},
@@ -39,6 +40,7 @@ func (s *Server) tenderPages(mux *http.ServeMux) {
 	mux.Handle("POST /workbench/projects/{project}/submit", s.page(s.projectSubmitSubmit))
 	mux.Handle("POST /workbench/projects/{project}/withdraw", s.page(s.projectWithdrawSubmit))
 	mux.Handle("POST /workbench/projects/{project}/decision", s.page(s.projectDecisionSubmit))
+	mux.Handle("POST /workbench/projects/{project}/archive", s.page(s.projectArchiveSubmit))
 	mux.Handle("GET /workbench/intake", s.page(s.intakePage))
 }
 

@@ -241,8 +241,10 @@ func TestBiddingPagesBeforeDeadline(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), lotPath+"/bid?flash=") {
 		t.Fatalf("upload: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), b)
 	}
-	sum := gm.SM3(container)
-	digest := hex.EncodeToString(sum[:])
+	// The receipt's digest: the container digest (docs/sealed-bid-format.md).
+	sum, _, err := sealed.ContainerDigestOf(bytes.NewReader(container))
+	e.Must(err)
+	digest := hex.EncodeToString(sum)
 	_, page = b1.c.Do("GET", lotPath+"/bid", nil, "")
 	for _, want := range []string{digest, "已递交，等待开标", "receipt.json", `id="bid-withdraw"`, "替换投标文件"} {
 		if !strings.Contains(string(page), want) {

@@ -288,14 +288,21 @@ func (s *Server) renderHall(w http.ResponseWriter, r *http.Request, code int, fo
 	if err != nil {
 		return err
 	}
+	round, err := roundParam(r)
+	if err != nil {
+		return err
+	}
 	a := actorOf(r)
-	h, err := s.Bidding.Hall(r.Context(), a, lot)
+	h, err := s.Bidding.HallRound(r.Context(), a, lot, round)
 	if err != nil {
 		return err
 	}
 	now := s.Clock.Now()
+	// An earlier round's hall shows its record only: the forms act on the
+	// current round.
+	earlier := h.Round != h.CurrentRound
 	data := map[string]any{"Title": "开标大厅 · " + h.LotName, "Hall": h, "Forms": forms, "Error": forms.Error,
-		"Fields": forms.Fields, "Started": h.State != bidding.Waiting}
+		"Fields": forms.Fields, "Started": h.State != bidding.Waiting, "Earlier": earlier}
 	// One countdown: to the opening, then to the end of the decryption window.
 	switch h.State {
 	case bidding.Waiting:
@@ -304,6 +311,7 @@ func (s *Server) renderHall(w http.ResponseWriter, r *http.Request, code int, fo
 		data["CountdownLabel"], data["Countdown"] = "距解密结束", countdown(now, h.WindowEndsAt)
 	}
 	switch {
+	case earlier:
 	case a.Role == auth.Bidder:
 		mine, err := s.Bidding.Mine(r.Context(), a, lot)
 		if err != nil {
@@ -323,7 +331,7 @@ func (s *Server) renderHall(w http.ResponseWriter, r *http.Request, code int, fo
 	case auth.Can(a.Role, auth.AnswerOpening):
 		data["CanAnswer"] = h.State == bidding.Recorded
 	}
-	if auth.Can(a.Role, auth.ManageOpening) && h.State == bidding.Waiting && !h.Deadline.IsZero() && now.Before(h.Deadline) {
+	if !earlier && auth.Can(a.Role, auth.ManageOpening) && h.State == bidding.Waiting && !h.Deadline.IsZero() && now.Before(h.Deadline) {
 		data["CanSettings"] = true
 		if forms.DecryptMinutes == "" {
 			forms.DecryptMinutes = strconv.Itoa(int(s.Bidding.DefaultWindow / time.Minute))
@@ -333,7 +341,7 @@ func (s *Server) renderHall(w http.ResponseWriter, r *http.Request, code int, fo
 	// Supervision signals, once the opening has started, for those who
 	// may read them on this lot.
 	if auth.Can(a.Role, auth.ReadSignals) && h.State != bidding.Waiting {
-		if sig, err := s.Bidding.Signals(r.Context(), a, lot); err == nil {
+		if sig, err := s.Bidding.Signals(r.Context(), a, lot, h.Round); err == nil {
 			data["Signals"] = sig
 		}
 	}

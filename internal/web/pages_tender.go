@@ -308,7 +308,12 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, code int,
 	if err != nil {
 		return err
 	}
+	canArchive, archiveBlocked, err := s.Tender.Archivable(r.Context(), a, e.Project)
+	if err != nil {
+		return err
+	}
 	s.renderStatus(w, r, code, "project", map[string]any{"Title": e.Code + " " + e.Name, "P": e, "Checklist": c,
+		"CanArchive": canArchive, "ArchiveBlocked": archiveBlocked,
 		"Rows":      materialRows(c),
 		"CanEdit":   tender.Owns(a, e.Project) && e.Editable(),
 		"CanDecide": e.State == tender.Submitted && tender.Oversees(a, e.Project) && auth.Can(a.Role, auth.DecideIntake),
@@ -424,5 +429,18 @@ func (s *Server) projectDecisionSubmit(w http.ResponseWriter, r *http.Request) e
 		return s.projectActionFailed(w, r, err)
 	}
 	s.projectDone(w, r, id, p.Code+"："+p.State.Label())
+	return nil
+}
+
+func (s *Server) projectArchiveSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := projectID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Tender.Archive(r.Context(), actorOf(r), id, tender.ArchiveInput{Note: r.PostFormValue("note")})
+	if err != nil {
+		return s.projectActionFailed(w, r, err)
+	}
+	s.projectDone(w, r, id, p.Code+"：已归档")
 	return nil
 }

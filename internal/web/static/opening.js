@@ -40,7 +40,9 @@
   }
   tick();
   setInterval(tick, 1000);
-  var source = new EventSource('/api/v1/lots/' + encodeURIComponent(lot) + '/opening/events');
+  // The stream follows the round shown (轮次), not a later one.
+  var source = new EventSource('/api/v1/lots/' + encodeURIComponent(lot) + '/opening/events?round=' +
+    encodeURIComponent(hall.dataset.round || '0'));
   source.addEventListener('hall', function (e) {
     var h;
     try { h = JSON.parse(e.data); } catch (err) { return; }
