@@ -123,6 +123,10 @@ var forbiddenKeys = map[string]bool{
 	"身份证": true, "身份证号": true, "手机": true, "手机号": true, "电话": true, "密码": true,
 }
 
+// keySeparators drops what forbiddenKeys are compared without; built once
+// because every appended event's keys go through it.
+var keySeparators = strings.NewReplacer("_", "", "-", "")
+
 // validate checks what the caller filled in.
 func validate(e Event, details []byte) error {
 	var f errs.Fields
@@ -155,7 +159,7 @@ func personalKey(v any) string {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))
+			n := keySeparators.Replace(strings.ToLower(k))
 			if forbiddenKeys[n] {
 				return k
 			}

@@ -3,6 +3,7 @@ package draw_test
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"ggzy/internal/draw"
 	"ggzy/internal/expert"
 	"ggzy/internal/expert/experttest"
+	"ggzy/internal/platform"
 	"ggzy/internal/tender"
 	"ggzy/internal/testenv"
 )
@@ -48,6 +50,8 @@ func (l *timedLibrary) Pools(ctx context.Context, q db.Querier, pq expert.PoolQu
 //
 //	go test ./internal/draw/ -run '^$' -bench BenchmarkDraw -benchtime 200x
 func BenchmarkDraw(b *testing.B) {
+	// As the running platform collects (cmd/ggzy main).
+	defer debug.SetGCPercent(platform.TuneGC())
 	e := testenv.New(b)
 	ctx := e.Ctx
 	staff, sup := e.Actor(auth.Staff), e.Actor(auth.Supervisor)

@@ -2,6 +2,7 @@ package expert_test
 
 import (
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"ggzy/internal/expert"
 	"ggzy/internal/expert/experttest"
+	"ggzy/internal/platform"
 	"ggzy/internal/testenv"
 )
 
@@ -21,6 +23,8 @@ import (
 // cache, reported as p50, p99 and max in milliseconds with the pool's
 // size. See docs/performance.md "Expert draw pool".
 func BenchmarkPool(b *testing.B) {
+	// As the running platform collects (cmd/ggzy main).
+	defer debug.SetGCPercent(platform.TuneGC())
 	n := 100_000
 	if v := os.Getenv("GGZY_BENCH_EXPERTS"); v != "" {
 		var err error

@@ -370,11 +370,20 @@ func (c *libCache) pools(pq PoolQuery, specialties []string, ff fastFacts) (map[
 	n := 0
 	for i, sp := range specialties {
 		lo, hi := prefixRange(NormalizeCode(sp))
+		type span struct{ l []cachedSpec }
+		spans := make([]span, 0, len(centres))
+		size := 0
 		for _, centre := range centres {
 			l := idx[centre]
-			k, _ := slices.BinarySearchFunc(l, lo, func(x cachedSpec, lo string) int { return strings.Compare(x.code, lo) })
-			for ; k < len(l) && l[k].code < hi; k++ {
-				per[i] = append(per[i], l[k].e)
+			from, _ := slices.BinarySearchFunc(l, lo, func(x cachedSpec, lo string) int { return strings.Compare(x.code, lo) })
+			to, _ := slices.BinarySearchFunc(l, hi, func(x cachedSpec, hi string) int { return strings.Compare(x.code, hi) })
+			spans = append(spans, span{l[from:to]})
+			size += to - from
+		}
+		per[i] = make([]*cachedExpert, 0, size)
+		for _, s := range spans {
+			for _, x := range s.l {
+				per[i] = append(per[i], x.e)
 			}
 		}
 		slices.SortFunc(per[i], byExpert)
@@ -406,13 +415,25 @@ func (c *libCache) pools(pq PoolQuery, specialties []string, ff fastFacts) (map[
 	}
 	f := Facts{Parties: ff.parties, PastJobs: map[int64][]PastJob{}, Relations: map[int64][]Relation{},
 		Leaves: map[int64][]Period{}, Barred: map[int64][]time.Time{}, Booked: ff.booked, Engaged: ff.engaged}
-	plain := make([]int64, 0, len(all))
-	var cands []Candidate
+	isPlain := func(e *cachedExpert) bool {
+		id := e.c.ID
+		return e.c.Status == Active && !e.c.Dishonest && (oldest.IsZero() || e.c.Birth.After(oldest)) && !party[e.c.EmployerCode] &&
+			len(e.jobs) == 0 && len(e.rels) == 0 && len(e.leaves) == 0 && len(e.barred) == 0 &&
+			ff.booked[id] == nil && ff.engaged[id] == nil && !named[id]
+	}
+	// Counted first so the lists are allocated once: a draw's garbage is
+	// what makes its slow percentile (GC assists), not its CPU.
+	nPlain := 0
+	for _, e := range all {
+		if isPlain(e) {
+			nPlain++
+		}
+	}
+	plain := make([]int64, 0, nPlain)
+	cands := make([]Candidate, 0, len(all)-nPlain)
 	for _, e := range all {
 		id := e.c.ID
-		if e.c.Status == Active && !e.c.Dishonest && (oldest.IsZero() || e.c.Birth.After(oldest)) && !party[e.c.EmployerCode] &&
-			len(e.jobs) == 0 && len(e.rels) == 0 && len(e.leaves) == 0 && len(e.barred) == 0 &&
-			ff.booked[id] == nil && ff.engaged[id] == nil && !named[id] {
+		if isPlain(e) {
 			plain = append(plain, id)
 			continue
 		}
