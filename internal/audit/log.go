@@ -84,21 +84,29 @@ func (l *Log) AppendAll(ctx context.Context, tx *db.Tx, es []Event) ([]Event, er
 		}
 		out[i], texts[i] = e, details
 	}
-	if err := tx.Lock(ctx, lockAppend); err != nil {
-		return nil, fmt.Errorf("audit: lock: %w", err)
-	}
-
-	// The previous event gives the sequence number and the chain link.
+	// The lock, then the previous event — which gives the sequence number
+	// and the chain link — in one round trip (with whatever the caller
+	// deferred: db.Tx.Defer): a batch runs its statements one after the
+	// other, the read with a snapshot taken once the lock is held.
 	next, prev := int64(0), zeroHash
-	var last int64
-	var lastHash []byte
-	err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&last, &lastHash)
-	switch {
-	case err == nil:
-		next, prev = last+1, lastHash
-	case errs.Is(err, errs.NotFound): // first event
-	default:
-		return nil, fmt.Errorf("audit: read last event: %w", err)
+	var stmts []db.Stmt
+	if tx.Dialect() == db.Postgres {
+		stmts = append(stmts, db.Stmt{SQL: "SELECT pg_advisory_xact_lock(?)", Args: []any{lockAppend}})
+	}
+	stmts = append(stmts, db.Stmt{SQL: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+		Read: func(rows db.Rows) error {
+			for rows.Next() {
+				var last int64
+				var lastHash []byte
+				if err := rows.Scan(&last, &lastHash); err != nil {
+					return err
+				}
+				next, prev = last+1, lastHash
+			}
+			return nil
+		}})
+	if err := tx.Batch(ctx, stmts...); err != nil {
+		return nil, fmt.Errorf("audit: lock and read last event: %w", err)
 	}
 	// The Merkle tree's frontier (the latest stored hash of each level: all
 	// that appending reads), from this node's memory when the log still

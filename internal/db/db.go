@@ -16,8 +16,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"           // registers "sqlite"
 )
 
 // Dialect names the engine.
@@ -132,29 +133,153 @@ func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // QueryRow runs a one-row query outside a transaction.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	return &Row{d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)}
+	return &Row{r: d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)}
 }
 
 // Tx is one use case's transaction.
 type Tx struct {
 	tx      *sql.Tx
+	conn    *sql.Conn // the connection tx runs on (Batch)
 	dialect Dialect
+	later   []Stmt // deferred statements not yet sent (PostgreSQL)
 }
 
 func (t *Tx) Dialect() Dialect { return t.dialect }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	r, err := t.tx.ExecContext(ctx, Rebind(t.dialect, q), args...)
 	return r, mapErr(err)
 }
 
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	r, err := t.tx.QueryContext(ctx, Rebind(t.dialect, q), args...)
 	return r, mapErr(err)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	return &Row{t.tx.QueryRowContext(ctx, Rebind(t.dialect, q), args...)}
+	if err := t.flush(ctx); err != nil {
+		// A deferred statement failed: the row reports it.
+		return &Row{err: err}
+	}
+	return &Row{r: t.tx.QueryRowContext(ctx, Rebind(t.dialect, q), args...)}
+}
+
+// Rows is what a batched statement's reader gets: the rows of its result,
+// in order (Next, then Scan; Err after the last).
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// Stmt is one statement of a Batch: the SQL text with '?' placeholders,
+// its arguments, and the reader of its rows (nil when none are wanted).
+type Stmt struct {
+	SQL  string
+	Args []any
+	Read func(Rows) error
+}
+
+// Defer runs a statement whose result nobody reads (an UPDATE or INSERT
+// whose row count does not matter) as part of the next round trip to the
+// database: on PostgreSQL it is queued and sent, in order, with the next
+// statement of tx, or before the commit; its error, if any, is that
+// statement's (or the commit's). SQLite runs it at once.
+func (t *Tx) Defer(ctx context.Context, q string, args ...any) error {
+	if t.dialect != Postgres {
+		_, err := t.Exec(ctx, q, args...)
+		return err
+	}
+	t.later = append(t.later, Stmt{SQL: q, Args: args})
+	return nil
+}
+
+// flush sends the deferred statements (one round trip).
+func (t *Tx) flush(ctx context.Context) error {
+	if len(t.later) == 0 {
+		return nil
+	}
+	return t.Batch(ctx)
+}
+
+// Batch runs stmts in order, after any deferred ones: on PostgreSQL in one
+// round trip (a pipeline of extended-protocol statements, each still
+// executed after the one before it has finished and with a snapshot of its
+// own — so a lock taken by one holds for the reads after it), on SQLite one
+// after the other. The first statement to fail ends the batch with its
+// error; the transaction is then to be rolled back.
+func (t *Tx) Batch(ctx context.Context, stmts ...Stmt) error {
+	if t.dialect != Postgres {
+		for _, st := range stmts {
+			if st.Read == nil {
+				if _, err := t.Exec(ctx, st.SQL, st.Args...); err != nil {
+					return err
+				}
+				continue
+			}
+			rows, err := t.Query(ctx, st.SQL, st.Args...)
+			if err != nil {
+				return err
+			}
+			err = st.Read(rows)
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+			if err != nil {
+				return mapErr(err)
+			}
+		}
+		return nil
+	}
+	all := stmts
+	if len(t.later) > 0 {
+		all = append(t.later, stmts...)
+		t.later = nil
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	err := t.conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: batch on a %T connection", dc)
+		}
+		var b pgx.Batch
+		for _, st := range all {
+			b.Queue(Rebind(Postgres, st.SQL), st.Args...)
+		}
+		br := sc.Conn().SendBatch(ctx, &b)
+		for _, st := range all {
+			rows, err := br.Query()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			if st.Read != nil {
+				err = st.Read(rows)
+			} else {
+				for rows.Next() {
+				}
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+			if err != nil {
+				br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	})
+	return mapErr(err)
 }
 
 // Lock serialises transactions that use the same key until commit: a
@@ -169,10 +294,18 @@ func (t *Tx) Lock(ctx context.Context, key int64) error {
 }
 
 // Row wraps *sql.Row so Scan maps "no rows" to errs.NotFound.
-type Row struct{ r *sql.Row }
+type Row struct {
+	r   *sql.Row
+	err error // a deferred statement's failure
+}
 
 // Scan copies the row; a missing row is errs.NotFound.
-func (r *Row) Scan(dest ...any) error { return mapErr(r.r.Scan(dest...)) }
+func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return mapErr(r.r.Scan(dest...))
+}
 
 // maxAttempts bounds retries of a transaction that lost a race.
 const maxAttempts = 5
@@ -197,11 +330,16 @@ func (d *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (d *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := d.sql.BeginTx(ctx, nil)
+	conn, err := d.sql.Conn(ctx)
 	if err != nil {
 		return mapErr(err)
 	}
-	tx := &Tx{tx: sqlTx, dialect: d.dialect}
+	defer conn.Close() // back to the pool, after the commit or rollback below
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	tx := &Tx{tx: sqlTx, conn: conn, dialect: d.dialect}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -212,6 +350,9 @@ func (d *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.flush(ctx); err != nil {
 		return err
 	}
 	return mapErr(sqlTx.Commit())

@@ -62,9 +62,11 @@ func (s *Service) Commit(ctx context.Context, a auth.Actor, id int64) (Draw, err
 		rand.Read(seed) // crypto/rand.Read never fails
 		commitment := Commitment(seed)
 		sealed := s.Keys.PII.Seal(seed, seedAAD(r.ID))
-		if _, err := tx.Exec(ctx, `UPDATE draws SET pool = ?, pool_digest = ?, exclusions = ?, exclusions_digest = ?,
+		// Sent with the audit log's first statements (db.Tx.Defer): one
+		// round trip fewer.
+		if err := tx.Defer(ctx, `UPDATE draws SET pool = ?, pool_digest = ?, exclusions = ?, exclusions_digest = ?,
 			commitment = ?, seed_sealed = ?, state = ?, committed_at = ? WHERE id = ?`, enc, digest[:], exclEnc, exclDigest[:],
-			commitment[:], sealed, Committed, db.Micros(now), r.ID); err != nil {
+			commitment[:], sealed, string(Committed), db.Micros(now), r.ID); err != nil {
 			return err
 		}
 		// The row as now stored, for the answer (Get would read it again).
@@ -314,8 +316,9 @@ func (s *Service) witness(ctx context.Context, a auth.Actor, id int64, c Contrib
 		if queued, st, err = s.advance(ctx, tx, r, p, tr); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE draws SET contribution = ?, witness_id = ?, witnessed_at = ?, state = ? WHERE id = ?",
-			value, a.UserID, db.Micros(now), st, r.ID); err != nil {
+		// Sent with the audit log's first statements (db.Tx.Defer).
+		if err := tx.Defer(ctx, "UPDATE draws SET contribution = ?, witness_id = ?, witnessed_at = ?, state = ? WHERE id = ?",
+			value, a.UserID, db.Micros(now), string(st), r.ID); err != nil {
 			return err
 		}
 		return tr.flush(ctx, tx)

@@ -48,11 +48,11 @@ type sealedCall struct {
 	TendererOrgID      int64
 }
 
-// lockExperts takes the booking locks of experts ids (PostgreSQL advisory
-// locks, in ascending order, in one statement; SQLite's transactions
-// already run one at a time).
-func lockExperts(ctx context.Context, tx *db.Tx, ids []int64) error {
-	if tx.Dialect() != db.Postgres || len(ids) == 0 {
+// lockExperts is the statement taking the booking locks of experts ids
+// (PostgreSQL advisory locks, in ascending order, in one statement); none
+// on SQLite, whose transactions already run one at a time.
+func lockExperts(d db.Dialect, ids []int64) []db.Stmt {
+	if d != db.Postgres || len(ids) == 0 {
 		return nil
 	}
 	keys := make([]int64, len(ids))
@@ -68,18 +68,18 @@ func lockExperts(ctx context.Context, tx *db.Tx, ids []int64) error {
 	}
 	// Volatile functions in the select list run after the sort, so the
 	// locks are taken in key order, as one call after another would.
-	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(k) FROM (VALUES "+strings.Join(values, ", ")+") AS v(k) ORDER BY k",
-		args...)
-	return err
+	return []db.Stmt{{SQL: "SELECT pg_advisory_xact_lock(k) FROM (VALUES " + strings.Join(values, ", ") + ") AS v(k) ORDER BY k",
+		Args: args}}
 }
 
-// sealedCallsOf returns the holding calls of experts ids (found by the
-// keyed index draw_calls.expert_index, then opened) in draws other than
-// drawID that are not yet unsealed, by expert.
-func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID int64, ids []int64) (map[int64][]sealedCall, error) {
+// sealedCallsOf is the statement reading the holding calls of experts ids
+// (found by the keyed index draw_calls.expert_index) in draws other than
+// drawID that are not yet unsealed, and the function that, once it ran,
+// opens them and returns them by expert.
+func (s *Service) sealedCallsOf(drawID int64, ids []int64) (db.Stmt, func() (map[int64][]sealedCall, error)) {
 	out := map[int64][]sealedCall{}
 	if len(ids) == 0 {
-		return out, nil
+		return db.Stmt{}, func() (map[int64][]sealedCall, error) { return out, nil }
 	}
 	whose := make(map[string]int64, len(ids))
 	args := make([]any, 0, len(ids)+4)
@@ -91,46 +91,45 @@ func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID int64,
 		}
 	}
 	n := len(args)
-	args = append(args, drawID, holding[0], holding[1], holding[2])
+	args = append(args, drawID, string(holding[0]), string(holding[1]), string(holding[2]))
+	var found []sealedCall
 	// The calls of these experts first, by the keyed index alone (the
 	// CTE is materialised, so no planner, however stale its statistics,
 	// walks the open draws instead — that cost grows with every draw
 	// still sealed), then their draws. The experts' calls over the years
 	// are few; the state is checked on those.
-	rows, err := q.Query(ctx, `WITH c AS MATERIALIZED (SELECT draw_id, specialty, position, expert_sealed, expert_index, state
-		FROM draw_calls WHERE expert_index IN (`+db.Placeholders(n)+`))
+	st := db.Stmt{SQL: `WITH c AS MATERIALIZED (SELECT draw_id, specialty, position, expert_sealed, expert_index, state
+		FROM draw_calls WHERE expert_index IN (` + db.Placeholders(n) + `))
 		SELECT c.draw_id, c.specialty, c.position, c.expert_sealed, c.expert_index, c.state, d.eval_start, d.eval_end,
 		p.tenderer_org_id FROM c JOIN draws d ON d.id = c.draw_id JOIN projects p ON p.id = d.project_id
-		WHERE d.unsealed_at = 0 AND d.id <> ? AND c.state IN (?, ?, ?)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	var found []sealedCall
-	for rows.Next() {
-		var c sealedCall
-		var from, to int64
-		if err := rows.Scan(&c.DrawID, &c.Specialty, &c.Position, &c.ExpertSealed, &c.ExpertIndex, &c.State, &from, &to,
-			&c.TendererOrgID); err != nil {
-			rows.Close()
-			return nil, err
+		WHERE d.unsealed_at = 0 AND d.id <> ? AND c.state IN (?, ?, ?)`, Args: args,
+		Read: func(rows db.Rows) error {
+			for rows.Next() {
+				var c sealedCall
+				var from, to int64
+				var state string
+				if err := rows.Scan(&c.DrawID, &c.Specialty, &c.Position, &c.ExpertSealed, &c.ExpertIndex, &state, &from, &to,
+					&c.TendererOrgID); err != nil {
+					return err
+				}
+				c.State = CallState(state)
+				c.EvalStart, c.EvalEnd = db.Time(from), db.Time(to)
+				found = append(found, c)
+			}
+			return nil
+		}}
+	return st, func() (map[int64][]sealedCall, error) {
+		for _, c := range found {
+			got, err := s.expertOf(c.callRow)
+			if err != nil {
+				return nil, err
+			}
+			if id := whose[c.ExpertIndex]; got == id { // the keyed index is exact; the sealed id confirms it
+				out[id] = append(out[id], c)
+			}
 		}
-		c.EvalStart, c.EvalEnd = db.Time(from), db.Time(to)
-		found = append(found, c)
+		return out, nil
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, c := range found {
-		got, err := s.expertOf(c.callRow)
-		if err != nil {
-			return nil, err
-		}
-		if id := whose[c.ExpertIndex]; got == id { // the keyed index is exact; the sealed id confirms it
-			out[id] = append(out[id], c)
-		}
-	}
-	return out, nil
 }
 
 // heldElsewhere takes the booking locks of the experts a round of calls
@@ -144,8 +143,8 @@ func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID int64,
 // engagements: a draw unsealed in between moves its holds from the one to
 // the other in one transaction, so either read sees them. (After
 // unsealing, EngageTx checks the engagements as it books.) Whatever the
-// round's size, that is three statements: the locks, the sealed calls, the
-// engagements (and, only for someone with sealed acceptances for the
+// round's size, that is three statements in one round trip: the locks, the
+// sealed calls, the engagements (and, only for someone with sealed acceptances for the
 // tenderer, their past services).
 //
 // Nothing of this is written anywhere but on the call (state failed and
@@ -153,18 +152,23 @@ func (s *Service) sealedCallsOf(ctx context.Context, q db.Querier, drawID int64,
 // experts, so neither it nor the exclusions tell the database operator
 // who is on a sealed list.
 func (s *Service) heldElsewhere(ctx context.Context, tx *db.Tx, r row, p tender.Project, ids []int64) (map[int64]string, error) {
-	if err := lockExperts(ctx, tx, ids); err != nil {
+	// The three in one round trip (db.Tx.Batch: one after the other, each
+	// read with a snapshot taken after the locks are held).
+	stmts := lockExperts(tx.Dialect(), ids)
+	sealedSt, opened := s.sealedCallsOf(r.ID, ids)
+	held := map[int64]bool{}
+	if len(ids) > 0 {
+		stmts = append(stmts, sealedSt)
+		if r.UnsealedAt.IsZero() {
+			stmts = append(stmts, expert.HeldAmongStmt(ids, r.EvalStart, r.EvalEnd, held))
+		}
+	}
+	if err := tx.Batch(ctx, stmts...); err != nil {
 		return nil, err
 	}
-	sealed, err := s.sealedCallsOf(ctx, tx, r.ID, ids)
+	sealed, err := opened()
 	if err != nil {
 		return nil, err
-	}
-	held := map[int64]bool{}
-	if r.UnsealedAt.IsZero() {
-		if held, err = expert.HeldAmong(ctx, tx, ids, r.EvalStart, r.EvalEnd); err != nil {
-			return nil, err
-		}
 	}
 	since := s.Clock.Now().AddDate(0, -r.Req.ServesMonths, 0)
 	notes := map[int64]string{}

@@ -235,10 +235,16 @@ func BuildPools(quotas []Quota, eligible map[string][]int64, excluded map[int64]
 	out := make([]Pool, 0, len(quotas))
 	for _, q := range quotas {
 		var ids []int64
+		if n := len(eligible[q.Specialty]); n > 0 {
+			ids = make([]int64, 0, n) // sized once: a draw's garbage is its GC time
+		}
 		for _, id := range eligible[q.Specialty] {
 			if !excluded[id] {
 				ids = append(ids, id)
 			}
+		}
+		if len(ids) == 0 {
+			ids = nil // as before: an empty pool has no list
 		}
 		out = append(out, Pool{Specialty: q.Specialty, IDs: ids})
 	}

@@ -308,10 +308,9 @@ func (s candidateSet) has(id int64) bool {
 	return ok
 }
 
-// parties looks up the credit codes of the lot's organisations. An id that
-// is not an organisation is refused: avoidance must never be silently
-// skipped.
-func parties(ctx context.Context, q db.Querier, pq PoolQuery) ([]Party, error) {
+// partiesOf lists the lot's organisations with the reason each excludes
+// its people for (credit codes not yet looked up).
+func partiesOf(pq PoolQuery) []Party {
 	var ps []Party
 	add := func(r Reason, ids ...int64) {
 		for _, id := range ids {
@@ -324,6 +323,14 @@ func parties(ctx context.Context, q db.Querier, pq PoolQuery) ([]Party, error) {
 	add(ReasonAgent, pq.AgentOrgID)
 	add(ReasonBidder, pq.BidderOrgIDs...)
 	add(ReasonSupervisor, pq.SupervisorOrgIDs...)
+	return ps
+}
+
+// parties looks up the credit codes of the lot's organisations. An id that
+// is not an organisation is refused: avoidance must never be silently
+// skipped.
+func parties(ctx context.Context, q db.Querier, pq PoolQuery) ([]Party, error) {
+	ps := partiesOf(pq)
 	if len(ps) == 0 {
 		return nil, nil
 	}

@@ -68,18 +68,7 @@ type fastFacts struct {
 // readFast reads the fast-changing facts in one statement.
 func readFast(ctx context.Context, q db.Querier, pq PoolQuery) (fastFacts, error) {
 	ff := fastFacts{booked: map[int64][]Period{}, engaged: map[int64][]Engaged{}}
-	var ps []Party
-	add := func(r Reason, ids ...int64) {
-		for _, id := range ids {
-			if id != 0 {
-				ps = append(ps, Party{Reason: r, OrgID: id})
-			}
-		}
-	}
-	add(ReasonTenderer, pq.TendererOrgID)
-	add(ReasonAgent, pq.AgentOrgID)
-	add(ReasonBidder, pq.BidderOrgIDs...)
-	add(ReasonSupervisor, pq.SupervisorOrgIDs...)
+	ps := partiesOf(pq)
 	parts := []string{"SELECT 'v', 0, '', version, 0, '' FROM expert_library WHERE id = 1",
 		`SELECT 'booked', expert_id, '', from_at, to_at, outcome FROM expert_engagements WHERE to_at > ? AND from_at < ?
 			AND outcome IN ('invited', 'accepted', 'served')`}
@@ -417,23 +406,28 @@ func (c *libCache) pools(pq PoolQuery, specialties []string, ff fastFacts) (map[
 		Leaves: map[int64][]Period{}, Barred: map[int64][]time.Time{}, Booked: ff.booked, Engaged: ff.engaged}
 	isPlain := func(e *cachedExpert) bool {
 		id := e.c.ID
-		return e.c.Status == Active && !e.c.Dishonest && (oldest.IsZero() || e.c.Birth.After(oldest)) && !party[e.c.EmployerCode] &&
+		// The record's own fields first, the string-keyed lookup last.
+		return e.c.Status == Active && !e.c.Dishonest && (oldest.IsZero() || e.c.Birth.After(oldest)) &&
 			len(e.jobs) == 0 && len(e.rels) == 0 && len(e.leaves) == 0 && len(e.barred) == 0 &&
-			ff.booked[id] == nil && ff.engaged[id] == nil && !named[id]
+			ff.booked[id] == nil && ff.engaged[id] == nil && !named[id] && (e.c.EmployerCode == "" || !party[e.c.EmployerCode])
 	}
-	// Counted first so the lists are allocated once: a draw's garbage is
-	// what makes its slow percentile (GC assists), not its CPU.
+	// Judged once (each test reads the expert's cached record: memory
+	// stalls more than instructions) and counted first so the lists are
+	// allocated once: a draw's garbage is what makes its slow percentile
+	// (GC assists), not its CPU.
+	isP := make([]bool, len(all))
 	nPlain := 0
-	for _, e := range all {
+	for i, e := range all {
 		if isPlain(e) {
+			isP[i] = true
 			nPlain++
 		}
 	}
 	plain := make([]int64, 0, nPlain)
 	cands := make([]Candidate, 0, len(all)-nPlain)
-	for _, e := range all {
+	for i, e := range all {
 		id := e.c.ID
-		if isPlain(e) {
+		if isP[i] {
 			plain = append(plain, id)
 			continue
 		}

@@ -32,25 +32,38 @@ func HeldAmong(ctx context.Context, q db.Querier, ids []int64, from, to time.Tim
 	if len(ids) == 0 {
 		return held, nil
 	}
+	st := HeldAmongStmt(ids, from, to, held)
+	rows, err := q.Query(ctx, st.SQL, st.Args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if err := st.Read(rows); err != nil {
+		return nil, err
+	}
+	return held, rows.Err()
+}
+
+// HeldAmongStmt is HeldAmong as a statement for db.Tx.Batch (ids not
+// empty): running it marks the experts held in held.
+func HeldAmongStmt(ids []int64, from, to time.Time, held map[int64]bool) db.Stmt {
 	args := make([]any, 0, len(ids)+2)
 	for _, id := range ids {
 		args = append(args, id)
 	}
 	args = append(args, db.Micros(from), db.Micros(to))
-	rows, err := q.Query(ctx, `SELECT DISTINCT expert_id FROM expert_engagements WHERE expert_id IN (`+
-		db.Placeholders(len(ids))+`) AND to_at > ? AND from_at < ? AND outcome IN ('invited', 'accepted', 'served')`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		held[id] = true
-	}
-	return held, rows.Err()
+	return db.Stmt{SQL: `SELECT DISTINCT expert_id FROM expert_engagements WHERE expert_id IN (` +
+		db.Placeholders(len(ids)) + `) AND to_at > ? AND from_at < ? AND outcome IN ('invited', 'accepted', 'served')`,
+		Args: args, Read: func(rows db.Rows) error {
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				held[id] = true
+			}
+			return nil
+		}}
 }
 
 // RecordEngagementTx writes an engagement that already took place, with
