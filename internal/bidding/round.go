@@ -42,13 +42,20 @@ func current(ctx context.Context, q db.Querier, lotID int64) (tender.Lot, openin
 	if err != nil {
 		return l, opening{}, false, err
 	}
+	o, found, err := currentOpening(ctx, q, l)
+	return l, o, found, err
+}
+
+// currentOpening is the opening of the lot's current round, if it has
+// started.
+func currentOpening(ctx context.Context, q db.Querier, l tender.Lot) (opening, bool, error) {
 	r, err := currentRound(ctx, q, l)
 	if err != nil {
-		return l, opening{}, false, err
+		return opening{}, false, err
 	}
-	o, found, err := getOpening(ctx, q, lotID, r)
+	o, found, err := getOpening(ctx, q, l.ID, r)
 	o.round = r
-	return l, o, found, err
+	return o, found, err
 }
 
 // roundName is how a round is named to users: "第 2 轮".
@@ -58,7 +65,7 @@ func roundName(r int) string { return fmt.Sprintf("第 %d 轮", r) }
 // which round, when it opened and how it ended (RULES A13); nil if the
 // lot's current round has not been opened.
 func closedRound(ctx context.Context, q db.Querier, l tender.Lot) error {
-	_, o, found, err := current(ctx, q, l.ID)
+	o, found, err := currentOpening(ctx, q, l)
 	if err != nil || !found {
 		return err
 	}

@@ -17,11 +17,7 @@ import (
 // The sealed container is the request body as it is (Content-Type
 // application/octet-stream): no multipart, so the service can stream it.
 func (s *Server) apiSubmitBid(w http.ResponseWriter, r *http.Request) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}
@@ -85,19 +81,21 @@ func parseContentKey(v string) ([]byte, error) {
 	return key, nil
 }
 
-// roundParam reads the optional ?round= (轮次; 0 or absent: the lot's
-// current round).
-func roundParam(r *http.Request) (int, error) { return queryInt(r, "round", 0, 0, 1000) }
+// lotRound reads the lot from the path and the optional ?round= (轮次; 0 or
+// absent: the lot's current round).
+func lotRound(r *http.Request) (lot int64, round int, err error) {
+	if lot, err = pathID(r, "lot"); err != nil {
+		return 0, 0, err
+	}
+	round, err = queryInt(r, "round", 0, 0, 1000)
+	return lot, round, err
+}
 
 // withRound serves a call on one round of a lot: the lot from the path,
 // the round from ?round=.
 func withRound[Out any](w http.ResponseWriter, r *http.Request,
 	call func(context.Context, auth.Actor, int64, int) (Out, error)) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}
@@ -117,11 +115,7 @@ func (s *Server) apiHall(w http.ResponseWriter, r *http.Request) error {
 // the opening has ended. Every node reads the same database, so any node
 // can serve any client.
 func (s *Server) apiHallEvents(w http.ResponseWriter, r *http.Request) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}
@@ -179,11 +173,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiRecordPDF(w http.ResponseWriter, r *http.Request) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}
@@ -255,11 +245,7 @@ type commitmentsOut struct {
 }
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}

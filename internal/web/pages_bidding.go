@@ -284,11 +284,7 @@ func (s *Server) openingPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderHall(w http.ResponseWriter, r *http.Request, code int, forms hallForms) error {
-	lot, err := pathID(r, "lot")
-	if err != nil {
-		return err
-	}
-	round, err := roundParam(r)
+	lot, round, err := lotRound(r)
 	if err != nil {
 		return err
 	}
